@@ -1,0 +1,50 @@
+"""keras_roc: exact ROC AUC, curves and confusion matrices for Keras training.
+
+The core (`evaluate`, the figure functions) needs only NumPy and matplotlib;
+TensorFlow and Keras are imported only when a callback is first used.
+
+Example:
+
+>>> import keras_roc
+>>> keras_roc.evaluate([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.3]).auc
+1.0
+"""
+
+from keras_roc.metrics import (
+    OperatingPoint,
+    ROCResult,
+    RocCurve,
+    evaluate,
+    roc_curve,
+)
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "ROCCallback": "keras_roc.callbacks",
+    "ConfusionMatrixCallback": "keras_roc.callbacks",
+}
+
+__all__ = [
+    "evaluate",
+    "roc_curve",
+    "ROCResult",
+    "RocCurve",
+    "OperatingPoint",
+    *_LAZY,
+]
+
+
+def __getattr__(name):
+    # Callbacks import Keras (and so TensorFlow): load them on first use only.
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'keras_roc' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,1061 @@
+"""Exact ROC analysis on NumPy arrays: no TensorFlow, no Keras.
+
+Everything here is vectorised NumPy: one sort per class gives the exact ROC
+curve, the exact AUC (equal to scikit-learn's `roc_auc_score`, ties and
+sample weights included) and the DeLong variance (the fast algorithm of
+Sun & Xu, 2014: structural components from the same sorted order).
+
+The public entry point is `evaluate`, which returns a frozen `ROCResult`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import statistics
+import types
+import warnings
+from typing import Mapping
+
+import numpy as np
+
+__all__ = [
+    "TASKS",
+    "DEFAULT_MAX_CURVE_POINTS",
+    "RocCurve",
+    "OperatingPoint",
+    "ROCResult",
+    "evaluate",
+    "roc_curve",
+]
+
+#: The tasks `evaluate` understands.
+TASKS = ("binary", "multiclass", "multilabel")
+
+#: Curves with more vertices than this are thinned for drawing (the AUC is
+#: always computed from the exact curve). 2,000 points are more than a
+#: 1,000-pixel-wide figure can show and keep a 100-class result small.
+DEFAULT_MAX_CURVE_POINTS = 2000
+
+# Above this many score entries the micro average is computed from sorted
+# copies and binary searches (memory: one copy of the scores) instead of a
+# full argsort of the flattened matrix (memory: about 5 copies).
+_MICRO_EXACT_CURVE_MAX_ENTRIES = 4_000_000
+
+
+class _EvaluationNotes:
+    """Collects the reasons some values are undefined, to warn once each."""
+
+    def __init__(self):
+        self.messages = []
+
+    def add(self, message):
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+def _readonly(array):
+    array = np.asarray(array)
+    array.flags.writeable = False
+    return array
+
+
+@dataclasses.dataclass(frozen=True)
+class RocCurve:
+    """One ROC curve: false/true positive rates at decreasing thresholds.
+
+    The first point is always `(0, 0)` at threshold `inf`, as in
+    `sklearn.metrics.roc_curve`. A sample is called positive when its score
+    is `>=` the threshold.
+
+    Attributes:
+        fpr: False positive rates, increasing, float64.
+        tpr: True positive rates, increasing, float64.
+        thresholds: Decreasing score thresholds, float64 (`inf` first).
+        auc: Area under the exact curve (never from a thinned curve).
+        thinned: True when the curve was thinned to at most
+            `max_curve_points` of its exact vertices for drawing.
+    """
+
+    fpr: np.ndarray
+    tpr: np.ndarray
+    thresholds: np.ndarray
+    auc: float
+    thinned: bool = False
+
+    def __post_init__(self):
+        for name in ("fpr", "tpr", "thresholds"):
+            object.__setattr__(self, name, _readonly(getattr(self, name)))
+
+
+@dataclasses.dataclass(frozen=True)
+class OperatingPoint:
+    """Sensitivity and specificity of a binary test at one threshold.
+
+    Attributes:
+        threshold: Scores `>=` this value are called positive.
+        sensitivity: True positive rate (recall of the positive class).
+        specificity: True negative rate, `1 - fpr`.
+    """
+
+    threshold: float
+    sensitivity: float
+    specificity: float
+
+    @property
+    def youden_j(self) -> float:
+        """Youden's J statistic, `sensitivity + specificity - 1`."""
+        return self.sensitivity + self.specificity - 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class ROCResult:
+    """Everything `evaluate` computed. Frozen; arrays are read-only.
+
+    Attributes:
+        task: `"binary"`, `"multiclass"` or `"multilabel"`.
+        class_names: Names of the classes (binary: negative, positive).
+        n_samples: Number of samples evaluated.
+        auc: The headline AUC: binary AUC, or the macro one-vs-rest average.
+        auc_ci: DeLong confidence interval `(low, high)` of the binary AUC,
+            clipped to [0, 1]; None for other tasks.
+        auc_se: DeLong standard error of the binary AUC; None otherwise.
+        auc_micro: Micro-averaged AUC (None for binary).
+        auc_macro: Mean of the defined per-class AUCs (None for binary).
+        auc_weighted: Per-class AUCs weighted by class prevalence (None for
+            binary).
+        per_class_auc: Class name to one-vs-rest AUC (binary: the positive
+            class only). NaN where a class has no positive or no negative.
+        per_class_ci: Class name to its DeLong interval.
+        log_loss: Cross-entropy: binary, categorical (multiclass), or the
+            mean of the per-label binary cross-entropies (multilabel).
+        confusion_matrix: Binary and multiclass: `(C, C)` counts, rows true
+            and columns predicted. Multilabel: `(L, 2, 2)` with
+            `[[tn, fp], [fn, tp]]` per label. int64, or float64 when
+            weighted.
+        threshold: The threshold used for binary and multilabel decisions.
+        confidence: The confidence level of the intervals.
+        at_threshold: Binary only: operating point at `threshold`.
+        youden: Binary only: the operating point maximising Youden's J.
+        curves: Class name to `RocCurve`; multiclass and multilabel also
+            have `"micro"` and `"macro"`.
+        notes: Why some values are undefined (also issued as warnings).
+    """
+
+    task: str
+    class_names: tuple
+    n_samples: int
+    auc: float
+    auc_ci: tuple | None
+    auc_se: float | None
+    auc_micro: float | None
+    auc_macro: float | None
+    auc_weighted: float | None
+    per_class_auc: Mapping[str, float]
+    per_class_ci: Mapping[str, tuple]
+    log_loss: float
+    confusion_matrix: np.ndarray
+    threshold: float
+    confidence: float
+    at_threshold: OperatingPoint | None
+    youden: OperatingPoint | None
+    curves: Mapping[str, RocCurve]
+    notes: tuple = ()
+
+    def __post_init__(self):
+        object.__setattr__(
+            self, "confusion_matrix", _readonly(self.confusion_matrix)
+        )
+        for name in ("per_class_auc", "per_class_ci", "curves"):
+            value = getattr(self, name)
+            object.__setattr__(
+                self, name, types.MappingProxyType(dict(value))
+            )
+
+    @property
+    def curve(self) -> RocCurve:
+        """Binary: the positive class's curve. Otherwise the micro curve."""
+        if self.task == "binary":
+            return self.curves[self.class_names[1]]
+        return self.curves["micro"]
+
+    def scalars(self) -> dict:
+        """Scalar metrics as a flat `dict` of Python floats.
+
+        Keys: `roc_auc`, `log_loss`; multiclass and multilabel add
+        `roc_auc_micro`, `roc_auc_macro`, `roc_auc_weighted`; binary adds
+        `roc_auc_ci_low`, `roc_auc_ci_high`, `sensitivity`, `specificity`,
+        `youden_threshold`, `youden_sensitivity`, `youden_specificity`.
+        """
+        out = {"roc_auc": self.auc}
+        if self.task != "binary":
+            out["roc_auc_micro"] = self.auc_micro
+            out["roc_auc_macro"] = self.auc_macro
+            out["roc_auc_weighted"] = self.auc_weighted
+        out["log_loss"] = self.log_loss
+        if self.task == "binary":
+            out["roc_auc_ci_low"], out["roc_auc_ci_high"] = self.auc_ci
+            out["sensitivity"] = self.at_threshold.sensitivity
+            out["specificity"] = self.at_threshold.specificity
+            out["youden_threshold"] = self.youden.threshold
+            out["youden_sensitivity"] = self.youden.sensitivity
+            out["youden_specificity"] = self.youden.specificity
+        return {key: float(value) for key, value in out.items()}
+
+    def __str__(self):
+        level = f"{self.confidence:.0%}"
+        lines = [f"ROCResult({self.task}, {self.n_samples} samples)"]
+        if self.task == "binary":
+            low, high = self.auc_ci
+            lines.append(
+                f"  AUC       {self.auc:.4f}  ({level} CI {low:.4f}-{high:.4f})"
+            )
+            point, best = self.at_threshold, self.youden
+            lines.append(
+                f"  at {point.threshold:g}: sensitivity {point.sensitivity:.3f},"
+                f" specificity {point.specificity:.3f}"
+            )
+            lines.append(
+                f"  Youden's optimum {best.threshold:.4g}: sensitivity"
+                f" {best.sensitivity:.3f}, specificity {best.specificity:.3f}"
+            )
+        else:
+            lines.append(
+                f"  AUC macro {self.auc_macro:.4f}  micro {self.auc_micro:.4f}"
+                f"  weighted {self.auc_weighted:.4f}"
+            )
+            for name, value in self.per_class_auc.items():
+                lines.append(f"    {name:<12} {value:.4f}")
+        lines.append(f"  log loss  {self.log_loss:.4f}")
+        return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------
+# Input validation
+# ----------------------------------------------------------------------------
+
+
+def _shape(value):
+    return tuple(np.shape(value))
+
+
+def _as_float_scores(y_score):
+    scores = np.asarray(y_score)
+    if scores.dtype.kind == "b":
+        scores = scores.astype(np.float64)
+    elif scores.dtype.kind in "iu":
+        scores = scores.astype(np.float64)
+    elif scores.dtype.kind == "f":
+        if scores.dtype.itemsize < 4:
+            scores = scores.astype(np.float32)
+    elif scores.dtype.kind == "O":
+        try:
+            scores = scores.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "`y_score` must hold numbers. Received an object array of "
+                f"shape {scores.shape}."
+            ) from None
+    else:
+        raise ValueError(
+            "`y_score` must hold numbers (probabilities or logits). Received "
+            f"dtype {scores.dtype} with shape {scores.shape}."
+        )
+    if scores.ndim == 0 or scores.ndim > 2:
+        raise ValueError(
+            "`y_score` must have shape (n,), (n, 1) or (n, n_classes). "
+            f"Received shape {scores.shape}."
+        )
+    return scores
+
+
+def _as_int_labels(y_true):
+    labels = np.asarray(y_true)
+    kind = labels.dtype.kind
+    if kind in "US" or (
+        kind == "O" and any(isinstance(v, (str, bytes)) for v in labels.flat)
+    ):
+        shown = np.unique(labels.astype(str))[:5].tolist()
+        raise ValueError(
+            "`y_true` must hold integer class indices (0, 1, ...) or 0/1 "
+            f"indicators, not strings. Received values {shown}. Encode them "
+            "first, e.g. with `sklearn.preprocessing.LabelEncoder`."
+        )
+    if kind == "O":
+        try:
+            labels = labels.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "`y_true` must hold numbers. Received an object array of "
+                f"shape {labels.shape}."
+            ) from None
+        kind = "f"
+    if kind == "b":
+        return labels.astype(np.int64)
+    if kind in "iu":
+        return labels.astype(np.int64, copy=False)
+    if kind == "f":
+        finite = np.isfinite(labels)
+        if not finite.all():
+            bad = labels[~finite]
+            raise ValueError(
+                f"`y_true` holds {bad.size} non-finite value(s) "
+                f"(e.g. {bad[:3].tolist()}). Labels must be finite class "
+                "indices or 0/1 indicators."
+            )
+        rounded = np.round(labels)
+        if not np.array_equal(rounded, labels):
+            bad = np.unique(labels[rounded != labels])[:5]
+            raise ValueError(
+                "`y_true` must hold whole numbers (class indices or 0/1 "
+                f"indicators). Received non-integer values {bad.tolist()}."
+            )
+        return rounded.astype(np.int64)
+    raise ValueError(
+        f"`y_true` must hold class indices. Received dtype {labels.dtype}."
+    )
+
+
+def _as_sample_weight(sample_weight, n):
+    if sample_weight is None:
+        return None
+    weight = np.asarray(sample_weight)
+    if weight.dtype.kind not in "biuf":
+        raise ValueError(
+            f"`sample_weight` must be numeric. Received dtype {weight.dtype}."
+        )
+    weight = weight.astype(np.float64)
+    if weight.ndim == 2 and weight.shape[1] == 1:
+        weight = weight[:, 0]
+    if weight.shape != (n,):
+        raise ValueError(
+            f"`sample_weight` must have shape ({n},), one weight per sample. "
+            f"Received shape {weight.shape}."
+        )
+    if not np.isfinite(weight).all():
+        raise ValueError(
+            "`sample_weight` holds non-finite values "
+            f"{weight[~np.isfinite(weight)][:3].tolist()}."
+        )
+    if (weight < 0).any():
+        raise ValueError(
+            "`sample_weight` must be non-negative. Received "
+            f"{int((weight < 0).sum())} negative value(s), e.g. "
+            f"{weight[weight < 0][:3].tolist()}."
+        )
+    return weight
+
+
+def _infer_task(labels, scores, task):
+    """Returns (task, positive-class labels/indicators, scores) normalised.
+
+    Binary: labels (n,) in {0, 1}, scores (n,).
+    Multiclass: labels (n,) in [0, C), scores (n, C).
+    Multilabel: labels (n, L) in {0, 1}, scores (n, L).
+    """
+    if task not in ("auto",) + TASKS:
+        raise ValueError(
+            f"`task` must be one of 'auto', {', '.join(map(repr, TASKS))}. "
+            f"Received task={task!r}."
+        )
+    n = scores.shape[0]
+    received = f"Received y_true {labels.shape}, y_score {scores.shape}."
+    if labels.ndim == 0 or labels.shape[0] != n:
+        raise ValueError(
+            f"`y_true` and `y_score` must have the same number of samples. "
+            f"{received}"
+        )
+    if labels.ndim > 2:
+        raise ValueError(f"`y_true` must be 1-D or 2-D. {received}")
+    if scores.ndim == 2 and scores.shape[1] == 1:
+        scores = scores[:, 0]
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    n_columns = 1 if scores.ndim == 1 else scores.shape[1]
+
+    if labels.ndim == 2:
+        if labels.shape[1] != n_columns:
+            raise ValueError(
+                f"`y_true` has {labels.shape[1]} columns but `y_score` has "
+                f"{n_columns}: one-hot or multi-hot labels need one column "
+                f"per score column. {received}"
+            )
+        values = np.unique(labels)
+        if not np.isin(values, (0, 1)).all():
+            raise ValueError(
+                "2-D `y_true` must be one-hot or multi-hot 0/1 indicators. "
+                f"Received values {values[:5].tolist()}. {received}"
+            )
+        one_hot = bool((labels.sum(axis=1) == 1).all())
+        if task == "auto":
+            task = "multiclass" if one_hot else "multilabel"
+            if one_hot and n_columns == 2:
+                task = "binary"
+        if task == "multilabel":
+            return task, labels, scores
+        if not one_hot:
+            rows = np.flatnonzero(labels.sum(axis=1) != 1)[:5]
+            raise ValueError(
+                f"task={task!r} needs exactly one 1 per row of 2-D `y_true`,"
+                f" but rows {rows.tolist()} have {labels[rows].sum(1).tolist()}"
+                " ones. Pass task='multilabel' for multi-hot labels."
+            )
+        labels = labels.argmax(axis=1)
+
+    if task == "multilabel":
+        raise ValueError(
+            "task='multilabel' needs 2-D multi-hot `y_true` with one column "
+            f"per score column. {received}"
+        )
+    if labels.size:
+        low, high = int(labels.min()), int(labels.max())
+    else:
+        low = high = 0
+    if scores.ndim == 1:
+        if task == "multiclass":
+            raise ValueError(
+                "task='multiclass' needs `y_score` of shape (n, n_classes); "
+                f"1-D scores are binary. {received}"
+            )
+        task = "binary"
+    elif task == "auto":
+        task = "binary" if n_columns == 2 else "multiclass"
+    elif task == "binary" and n_columns != 2:
+        raise ValueError(
+            f"task='binary' needs scores of shape (n,), (n, 1) or (n, 2); "
+            f"{n_columns} columns is a multiclass problem. {received}"
+        )
+    limit = 2 if task == "binary" else n_columns
+    if low < 0 or high >= limit:
+        values = np.unique(labels[(labels < 0) | (labels >= limit)])[:5]
+        if task == "binary":
+            raise ValueError(
+                "Binary `y_true` must hold 0 (negative) and 1 (positive). "
+                f"Received values {values.tolist()}. {received}"
+            )
+        raise ValueError(
+            f"`y_true` holds labels {values.tolist()} outside the "
+            f"{n_columns} score columns (valid: 0..{n_columns - 1}). "
+            f"{received}"
+        )
+    return task, labels, scores
+
+
+def _class_names(class_names, task, n_classes):
+    if class_names is None:
+        return tuple(str(i) for i in range(n_classes))
+    if isinstance(class_names, str):
+        raise TypeError(
+            "`class_names` must be a sequence of names, not a single string. "
+            f"Received {class_names!r}."
+        )
+    names = tuple(str(name) for name in class_names)
+    if len(names) != n_classes:
+        what = {
+            "binary": "a binary task has 2 classes (negative, positive)",
+            "multiclass": f"the scores have {n_classes} columns",
+            "multilabel": f"the scores have {n_classes} label columns",
+        }[task]
+        raise ValueError(
+            f"`class_names` has {len(names)} names but {what}. "
+            f"Received class_names={list(names)}."
+        )
+    if len(set(names)) != len(names) or {"micro", "macro"} & set(names):
+        raise ValueError(
+            "`class_names` must be unique and must not be 'micro' or "
+            f"'macro'. Received {list(names)}."
+        )
+    return names
+
+
+# ----------------------------------------------------------------------------
+# Core computations
+# ----------------------------------------------------------------------------
+
+
+def _sigmoid(x):
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _softmax(x):
+    x = np.asarray(x, dtype=np.float64)
+    z = x - x.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+@dataclasses.dataclass
+class _BinaryCore:
+    """Per-group sums from one descending sort of one binary problem."""
+
+    thresholds: np.ndarray  # distinct scores, decreasing
+    tps: np.ndarray  # cumulative positive weight at score >= threshold
+    fps: np.ndarray  # cumulative negative weight at score >= threshold
+
+    @property
+    def total_pos(self):
+        return float(self.tps[-1]) if self.tps.size else 0.0
+
+    @property
+    def total_neg(self):
+        return float(self.fps[-1]) if self.fps.size else 0.0
+
+    @property
+    def defined(self):
+        return self.total_pos > 0 and self.total_neg > 0
+
+    def auc_and_variance(self):
+        """Exact AUC and its DeLong variance (Sun & Xu's fast algorithm).
+
+        Within a group of tied scores every positive has the same structural
+        component V10 (the share of negatives it outranks, ties counting
+        half) and every negative the same V01, so both are computed per
+        group. Weights act as frequency weights (an integer weight k is the
+        same as repeating the sample k times).
+        """
+        pos, neg = self.total_pos, self.total_neg
+        if not self.defined:
+            return math.nan, math.nan
+        pos_in = np.diff(self.tps, prepend=0.0)
+        neg_in = np.diff(self.fps, prepend=0.0)
+        pos_above = self.tps - pos_in
+        auc = float(np.dot(neg_in, pos_above + 0.5 * pos_in) / (pos * neg))
+        if pos <= 1 or neg <= 1:
+            return auc, math.nan
+        v10 = (neg - self.fps + 0.5 * neg_in) / neg
+        v01 = (pos_above + 0.5 * pos_in) / pos
+        s10 = np.dot(pos_in, (v10 - auc) ** 2) / (pos - 1.0)
+        s01 = np.dot(neg_in, (v01 - auc) ** 2) / (neg - 1.0)
+        return auc, float(s10 / pos + s01 / neg)
+
+    def curve(self, auc, max_points):
+        """The ROC curve, with scikit-learn's `drop_intermediate=True`."""
+        fps, tps, thresholds = self.fps, self.tps, self.thresholds
+        if fps.size > 2:
+            keep = np.r_[
+                True,
+                np.logical_or(np.diff(fps, 2), np.diff(tps, 2)),
+                True,
+            ]
+            fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
+        fps = np.r_[0.0, fps]
+        tps = np.r_[0.0, tps]
+        thresholds = np.r_[np.inf, thresholds]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fpr = fps / fps[-1] if fps[-1] > 0 else np.full_like(fps, np.nan)
+            tpr = tps / tps[-1] if tps[-1] > 0 else np.full_like(tps, np.nan)
+        return _thin(RocCurve(fpr, tpr, thresholds, auc), max_points)
+
+    def point(self, threshold):
+        """Sensitivity and specificity when scores >= threshold are positive."""
+        # thresholds are decreasing; count groups with score >= threshold.
+        k = np.searchsorted(-self.thresholds, -threshold, side="right")
+        tp = self.tps[k - 1] if k else 0.0
+        fp = self.fps[k - 1] if k else 0.0
+        return OperatingPoint(
+            float(threshold),
+            _ratio(tp, self.total_pos),
+            _ratio(self.total_neg - fp, self.total_neg),
+        )
+
+    def youden(self):
+        """The threshold maximising sensitivity + specificity - 1."""
+        if not self.defined:
+            return OperatingPoint(math.nan, math.nan, math.nan)
+        j = self.tps / self.total_pos - self.fps / self.total_neg
+        best = int(np.argmax(j))
+        if j[best] <= 0:  # no threshold beats calling everything negative
+            return OperatingPoint(math.inf, 0.0, 1.0)
+        return OperatingPoint(
+            float(self.thresholds[best]),
+            float(self.tps[best] / self.total_pos),
+            float(1.0 - self.fps[best] / self.total_neg),
+        )
+
+
+def _ratio(numerator, denominator):
+    return float(numerator / denominator) if denominator > 0 else math.nan
+
+
+def _binary_core(positive, score, weight):
+    """Sorts once and accumulates positive/negative weight per tied group."""
+    order = np.argsort(score)[::-1]
+    sorted_score = score[order]
+    sorted_pos = positive[order]
+    if weight is None:
+        pos_weight = sorted_pos.astype(np.float64)
+    else:
+        sorted_weight = weight[order]
+        pos_weight = np.where(sorted_pos, sorted_weight, 0.0)
+    ends = np.r_[np.flatnonzero(np.diff(sorted_score)), sorted_score.size - 1]
+    tps = np.cumsum(pos_weight)[ends]
+    if weight is None:
+        fps = (ends + 1.0) - tps
+    else:
+        fps = np.cumsum(sorted_weight - pos_weight)[ends]
+    return _BinaryCore(sorted_score[ends].astype(np.float64), tps, fps)
+
+
+def _thin(curve, max_points):
+    """Keeps at most `max_points` exact vertices, spread along the curve."""
+    n = curve.fpr.size
+    if max_points is None or n <= max_points or not np.isfinite(curve.auc):
+        return curve
+    # Even spacing along the path length |dfpr| + |dtpr| keeps the corner
+    # shape wherever the curve actually moves.
+    path = np.r_[0.0, np.cumsum(np.abs(np.diff(curve.fpr)) + np.abs(np.diff(curve.tpr)))]
+    targets = np.linspace(0.0, path[-1], max_points)
+    keep = np.unique(np.r_[0, np.searchsorted(path, targets), n - 1].clip(0, n - 1))
+    return RocCurve(
+        curve.fpr[keep], curve.tpr[keep], curve.thresholds[keep], curve.auc, True
+    )
+
+
+def _normal_quantile(confidence):
+    return statistics.NormalDist().inv_cdf(0.5 + confidence / 2.0)
+
+
+def _interval(auc, variance, z):
+    if not (np.isfinite(auc) and np.isfinite(variance)):
+        return (math.nan, math.nan)
+    half = z * math.sqrt(max(variance, 0.0))
+    return (max(0.0, auc - half), min(1.0, auc + half))
+
+
+def _clipped_log(p, dtype):
+    eps = np.finfo(dtype).eps  # the clip scikit-learn's log_loss applies
+    return np.log(np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps))
+
+
+def _weighted_mean(values, weight):
+    if weight is None:
+        return float(np.mean(values))
+    total = weight.sum()
+    return float(np.dot(values, weight) / total) if total > 0 else math.nan
+
+
+def _binary_log_loss(positive, prob, weight, dtype):
+    losses = -np.where(positive, _clipped_log(prob, dtype), _clipped_log(1 - prob, dtype))
+    return _weighted_mean(losses, weight)
+
+
+def _micro_sorted(scores, positive_mask, positive_scores):
+    """Exact unweighted micro AUC and a curve, with one sorted copy.
+
+    Memory: one copy of the score matrix. Every vertex of the returned curve
+    is an exact vertex of the micro ROC curve.
+    """
+    flat = np.sort(scores, axis=None)
+    pos = np.sort(positive_scores)
+    n_all, n_pos = flat.size, pos.size
+    n_neg = n_all - n_pos
+    lo_all = np.searchsorted(flat, pos, side="left")
+    hi_all = np.searchsorted(flat, pos, side="right")
+    lo_pos = np.searchsorted(pos, pos, side="left")
+    hi_pos = np.searchsorted(pos, pos, side="right")
+    neg_below = (lo_all - lo_pos).sum(dtype=np.int64)
+    neg_tied = ((hi_all - lo_all) - (hi_pos - lo_pos)).sum(dtype=np.int64)
+    if n_pos == 0 or n_neg == 0:
+        return math.nan, None
+    auc = float((neg_below + 0.5 * neg_tied) / (float(n_pos) * float(n_neg)))
+    quantiles = np.linspace(0, 1, DEFAULT_MAX_CURVE_POINTS // 2)
+    candidates = np.unique(
+        np.r_[flat[(quantiles * (n_all - 1)).astype(np.int64)],
+              pos[(quantiles * (n_pos - 1)).astype(np.int64)]]
+    )[::-1]
+    tps = n_pos - np.searchsorted(pos, candidates, side="left")
+    all_above = n_all - np.searchsorted(flat, candidates, side="left")
+    fps = all_above - tps
+    curve = RocCurve(
+        np.r_[0.0, fps / n_neg],
+        np.r_[0.0, tps / n_pos],
+        np.r_[np.inf, candidates.astype(np.float64)],
+        auc,
+        True,
+    )
+    return auc, curve
+
+
+def _macro_curve(curves, auc_macro):
+    """Mean TPR over classes at the union of their FPRs (sklearn tutorial)."""
+    if not curves:
+        return RocCurve(np.array([0.0, 1.0]), np.array([math.nan] * 2), np.array([math.inf, -math.inf]), auc_macro)
+    grid = np.unique(np.concatenate([c.fpr for c in curves]))
+    mean_tpr = np.zeros_like(grid)
+    for c in curves:
+        mean_tpr += np.interp(grid, c.fpr, c.tpr)
+    mean_tpr /= len(curves)
+    # Thresholds are per class and have no common meaning here.
+    thresholds = np.full(grid.shape, np.nan)
+    curve = RocCurve(grid, mean_tpr, thresholds, auc_macro)
+    return _thin(curve, DEFAULT_MAX_CURVE_POINTS)
+
+
+def evaluate(
+    y_true,
+    y_score,
+    *,
+    task="auto",
+    class_names=None,
+    from_logits=False,
+    sample_weight=None,
+    threshold=0.5,
+    confidence=0.95,
+    max_curve_points=DEFAULT_MAX_CURVE_POINTS,
+):
+    """Exact ROC analysis of a classifier's scores.
+
+    Computes the ROC curves, the exact AUC (binary, per class one-vs-rest,
+    micro, macro and prevalence-weighted averages), DeLong confidence
+    intervals, log loss, the confusion matrix and, for binary tasks, the
+    operating points at `threshold` and at Youden's optimum. The numbers
+    equal scikit-learn's (`roc_auc_score`, `roc_curve`, `log_loss`,
+    `confusion_matrix`) on the same input, ties and weights included, and
+    are computed with one sort per class.
+
+    Args:
+        y_true: Labels. Shape `(n,)` with 0/1 (binary) or class indices
+            (multiclass), or `(n, C)` one-hot (multiclass) or multi-hot
+            (multilabel). Booleans and floats 0.0/1.0 are accepted.
+        y_score: Scores, shape `(n,)` or `(n, 1)` (binary), `(n, 2)`
+            (binary on column 1 when labels are 0/1) or `(n, C)`.
+            Probabilities, or logits with `from_logits=True`.
+        task: `"binary"`, `"multiclass"`, `"multilabel"` or `"auto"` to
+            infer it from the shapes and labels. Defaults to `"auto"`.
+        class_names: Names for the classes, used as keys of
+            `per_class_auc` and in figures. Binary: `(negative, positive)`.
+            Defaults to `None` (`"0"`, `"1"`, ...).
+        from_logits: Whether `y_score` are logits: sigmoid (binary,
+            multilabel) or softmax (multiclass) is applied first. Defaults
+            to `False`.
+        sample_weight: Non-negative weights of shape `(n,)`; they weight
+            every metric (frequency weights for the DeLong interval).
+            Defaults to `None`.
+        threshold: Scores `>=` this are called positive (binary and
+            multilabel confusion matrices and operating point). Defaults to
+            `0.5`.
+        confidence: Level of the DeLong intervals. Defaults to `0.95`.
+        max_curve_points: Curves with more vertices are thinned to this many
+            exact vertices for drawing; `None` keeps every vertex. The AUC
+            always comes from the exact curve. Defaults to `2000`.
+
+    Returns:
+        A frozen `ROCResult`.
+
+    Raises:
+        ValueError: Shapes that do not match, labels outside the score
+            columns, empty input, string or non-finite labels, negative or
+            non-finite weights, or invalid options.
+
+    Undefined values (a class without positives or negatives, NaN or
+    infinite scores) are NaN and reported in one `UserWarning`.
+
+    Example:
+
+    >>> import numpy as np, keras_roc
+    >>> result = keras_roc.evaluate([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> round(result.auc, 3)
+    0.75
+    >>> result.task
+    'binary'
+    """
+    result = _evaluate(
+        y_true,
+        y_score,
+        task=task,
+        class_names=class_names,
+        from_logits=from_logits,
+        sample_weight=sample_weight,
+        threshold=threshold,
+        confidence=confidence,
+        max_curve_points=max_curve_points,
+    )
+    if result.notes:
+        warnings.warn(" ".join(result.notes), UserWarning, stacklevel=2)
+    return result
+
+
+def _check_options(threshold, confidence, max_curve_points):
+    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
+        raise ValueError(
+            f"`confidence` must be a number in (0, 1). Received {confidence!r}."
+        )
+    if not (isinstance(threshold, (int, float)) and math.isfinite(threshold)):
+        raise ValueError(
+            f"`threshold` must be a finite number. Received {threshold!r}."
+        )
+    if max_curve_points is not None and (
+        not isinstance(max_curve_points, int) or max_curve_points < 2
+    ):
+        raise ValueError(
+            "`max_curve_points` must be an integer >= 2 or None. Received "
+            f"{max_curve_points!r}."
+        )
+
+
+def _validate(y_true, y_score, task, class_names, sample_weight):
+    """Validates and normalises inputs. Returns a namespace of arrays."""
+    scores = _as_float_scores(y_score)
+    labels = _as_int_labels(y_true)
+    if scores.shape[0] == 0:
+        raise ValueError(
+            "`y_true` and `y_score` are empty. Received shapes "
+            f"{labels.shape} and {scores.shape}; at least one sample is needed."
+        )
+    task, labels, scores = _infer_task(labels, scores, task)
+    weight = _as_sample_weight(sample_weight, scores.shape[0])
+    n_classes = 2 if task == "binary" else scores.shape[1]
+    names = _class_names(class_names, task, n_classes)
+    return types.SimpleNamespace(
+        task=task, labels=labels, scores=scores, weight=weight, names=names
+    )
+
+
+def _evaluate(
+    y_true,
+    y_score,
+    *,
+    task="auto",
+    class_names=None,
+    from_logits=False,
+    sample_weight=None,
+    threshold=0.5,
+    confidence=0.95,
+    max_curve_points=DEFAULT_MAX_CURVE_POINTS,
+):
+    """`evaluate` without the warning: notes are returned in the result."""
+    _check_options(threshold, confidence, max_curve_points)
+    data = _validate(y_true, y_score, task, class_names, sample_weight)
+    task, labels, scores, weight, names = (
+        data.task, data.labels, data.scores, data.weight, data.names
+    )
+    notes = _EvaluationNotes()
+    dtype = scores.dtype
+    if from_logits:
+        if task == "multiclass" or (task == "binary" and scores.ndim == 2):
+            scores = _softmax(scores)
+        else:
+            scores = _sigmoid(scores)
+        dtype = np.float64
+    if task == "binary" and scores.ndim == 2:
+        scores = scores[:, 1]
+
+    finite = bool(np.isfinite(scores).all())
+    if not finite:
+        bad = int((~np.isfinite(scores)).any(axis=-1).sum()) if scores.ndim == 2 else int((~np.isfinite(scores)).sum())
+        notes.add(
+            f"{bad} sample(s) have NaN or infinite scores (a diverged model?);"
+            " AUC and log loss are NaN."
+        )
+    if weight is not None and not weight.sum() > 0:
+        notes.add("All sample weights are zero; every metric is NaN.")
+
+    z = _normal_quantile(confidence)
+    common = dict(
+        class_names=names,
+        n_samples=int(scores.shape[0]),
+        threshold=float(threshold),
+        confidence=float(confidence),
+    )
+    if task == "binary":
+        return _evaluate_binary(
+            labels == 1, scores, weight, finite, z, max_curve_points, notes, dtype, common
+        )
+    return _evaluate_multi(
+        task, labels, scores, weight, finite, z, max_curve_points, notes, dtype, common
+    )
+
+
+def _nan_curve():
+    return RocCurve(np.array([0.0]), np.array([0.0]), np.array([np.inf]), math.nan)
+
+
+def _class_problem(name, core, z, max_points, notes):
+    """AUC, interval and curve of one binary (one-vs-rest) problem."""
+    if not core.defined:
+        missing = "positive" if core.total_pos <= 0 else "negative"
+        notes.add(
+            f"Class {name!r} has no {missing} samples, so its ROC AUC is "
+            "undefined (NaN) and left out of the averages."
+        )
+        return math.nan, (math.nan, math.nan), _nan_curve(), math.nan
+    auc, variance = core.auc_and_variance()
+    return auc, _interval(auc, variance, z), core.curve(auc, max_points), variance
+
+
+def _evaluate_binary(positive, scores, weight, finite, z, max_points, notes, dtype, common):
+    names = common["class_names"]
+    threshold = common["threshold"]
+    predicted = scores >= threshold
+    cm = _confusion(positive.astype(np.int64), predicted.astype(np.int64), 2, weight)
+    nan_point = OperatingPoint(threshold, math.nan, math.nan)
+    if not finite:
+        return ROCResult(
+            task="binary", auc=math.nan, auc_ci=(math.nan, math.nan),
+            auc_se=math.nan, auc_micro=None, auc_macro=None, auc_weighted=None,
+            per_class_auc={names[1]: math.nan},
+            per_class_ci={names[1]: (math.nan, math.nan)},
+            log_loss=math.nan, confusion_matrix=cm, at_threshold=nan_point,
+            youden=OperatingPoint(math.nan, math.nan, math.nan),
+            curves={names[1]: _nan_curve()}, notes=tuple(notes.messages),
+            **common,
+        )
+    core = _binary_core(positive, scores, weight)
+    auc, ci, curve, variance = _class_problem(names[1], core, z, max_points, notes)
+    return ROCResult(
+        task="binary",
+        auc=auc,
+        auc_ci=ci,
+        auc_se=math.sqrt(variance) if np.isfinite(variance) else math.nan,
+        auc_micro=None,
+        auc_macro=None,
+        auc_weighted=None,
+        per_class_auc={names[1]: auc},
+        per_class_ci={names[1]: ci},
+        log_loss=_binary_log_loss(positive, scores, weight, dtype),
+        confusion_matrix=cm,
+        at_threshold=core.point(threshold),
+        youden=core.youden(),
+        curves={names[1]: curve},
+        notes=tuple(notes.messages),
+        **common,
+    )
+
+
+def _confusion(true_index, pred_index, n_classes, weight):
+    counts = np.bincount(
+        true_index * n_classes + pred_index,
+        weights=weight,
+        minlength=n_classes * n_classes,
+    ).reshape(n_classes, n_classes)
+    return counts.astype(np.int64) if weight is None else counts
+
+
+def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, dtype, common):
+    names = common["class_names"]
+    n, n_classes = scores.shape
+    if task == "multiclass":
+        positive_of = lambda c: labels == c  # noqa: E731
+        cm = _confusion(labels, np.argmax(scores, axis=1), n_classes, weight)
+    else:
+        positive_of = lambda c: labels[:, c] == 1  # noqa: E731
+        predicted = (scores >= common["threshold"]).astype(np.int64)
+        cm = np.stack(
+            [_confusion(labels[:, c], predicted[:, c], 2, weight) for c in range(n_classes)]
+        )
+
+    per_auc, per_ci, curves, prevalence = {}, {}, {}, []
+    if finite:
+        for c, name in enumerate(names):
+            positive = positive_of(c)
+            core = _binary_core(positive, np.ascontiguousarray(scores[:, c]), weight)
+            auc, ci, curve, _ = _class_problem(name, core, z, max_points, notes)
+            per_auc[name], per_ci[name], curves[name] = auc, ci, curve
+            prevalence.append(core.total_pos)
+    else:
+        for name in names:
+            per_auc[name], per_ci[name], curves[name] = math.nan, (math.nan, math.nan), _nan_curve()
+        prevalence = [0.0] * n_classes
+
+    aucs = np.array(list(per_auc.values()))
+    defined = np.isfinite(aucs)
+    auc_macro = float(aucs[defined].mean()) if defined.any() else math.nan
+    weights = np.asarray(prevalence)[defined]
+    auc_weighted = (
+        float(np.dot(aucs[defined], weights) / weights.sum())
+        if defined.any() and weights.sum() > 0 else math.nan
+    )
+
+    if finite:
+        auc_micro, micro_curve = _micro(task, labels, scores, weight, max_points, n_classes)
+        if task == "multiclass":
+            chosen = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
+            log_loss = _weighted_mean(-_clipped_log(chosen, dtype), weight)
+        else:
+            per_label = [
+                _binary_log_loss(labels[:, c] == 1, scores[:, c], weight, dtype)
+                for c in range(n_classes)
+            ]
+            log_loss = float(np.mean(per_label))
+    else:
+        auc_micro, micro_curve, log_loss = math.nan, _nan_curve(), math.nan
+    if micro_curve is None:
+        notes.add("The micro average has no positive or no negative entries.")
+        micro_curve = _nan_curve()
+
+    curves["micro"] = micro_curve
+    curves["macro"] = _macro_curve(
+        [curves[name] for name, ok in zip(names, defined) if ok], auc_macro
+    )
+    return ROCResult(
+        task=task,
+        auc=auc_macro,
+        auc_ci=None,
+        auc_se=None,
+        auc_micro=auc_micro,
+        auc_macro=auc_macro,
+        auc_weighted=auc_weighted,
+        per_class_auc=per_auc,
+        per_class_ci=per_ci,
+        log_loss=log_loss,
+        confusion_matrix=cm,
+        at_threshold=None,
+        youden=None,
+        curves=curves,
+        notes=tuple(notes.messages),
+        **common,
+    )
+
+
+def _micro(task, labels, scores, weight, max_points, n_classes):
+    """Micro-averaged AUC and curve over every (sample, class) entry."""
+    n = scores.shape[0]
+    if task == "multiclass":
+        positive_scores = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
+        positive_mask = None
+    else:
+        positive_mask = labels == 1
+        positive_scores = scores[positive_mask]
+    if weight is None and scores.size > _MICRO_EXACT_CURVE_MAX_ENTRIES:
+        return _micro_sorted(scores, positive_mask, positive_scores)
+    if positive_mask is None:
+        positive_mask = np.zeros(scores.shape, dtype=bool)
+        positive_mask[np.arange(n), labels] = True
+    flat_weight = None if weight is None else np.repeat(weight, n_classes)
+    core = _binary_core(positive_mask.ravel(), scores.ravel(), flat_weight)
+    if not core.defined:
+        return math.nan, None
+    auc, _ = core.auc_and_variance()
+    return auc, core.curve(auc, max_points)
+
+
+def roc_curve(y_true, y_score, *, sample_weight=None, max_curve_points=None):
+    """Exact binary ROC curve, as `sklearn.metrics.roc_curve` computes it.
+
+    Args:
+        y_true: 0/1 labels of shape `(n,)`.
+        y_score: Scores of shape `(n,)`; higher means more likely positive.
+        sample_weight: Non-negative weights of shape `(n,)`. Defaults to
+            `None`.
+        max_curve_points: Thin to at most this many exact vertices; `None`
+            keeps all. Defaults to `None`.
+
+    Returns:
+        A `RocCurve` whose `fpr`, `tpr` and `thresholds` equal scikit-learn's
+        `roc_curve(..., drop_intermediate=True)`.
+
+    Example:
+
+    >>> import keras_roc
+    >>> curve = keras_roc.roc_curve([0, 1, 1], [0.2, 0.9, 0.4])
+    >>> curve.auc
+    1.0
+    """
+    result = evaluate(
+        y_true, y_score, task="binary", sample_weight=sample_weight,
+        max_curve_points=max_curve_points,
+    )
+    return result.curve
