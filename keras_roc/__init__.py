@@ -10,6 +10,16 @@ Example:
 1.0
 """
 
+from keras_roc.figures import (
+    CvRocSummary,
+    cv_roc_summary,
+    figure_to_png,
+    plot_confusion_matrix,
+    plot_cv_roc,
+    plot_roc,
+    plot_roc_comparison,
+    plot_score_distribution,
+)
 from keras_roc.metrics import (
     OperatingPoint,
     ROCResult,
@@ -31,6 +41,14 @@ __all__ = [
     "ROCResult",
     "RocCurve",
     "OperatingPoint",
+    "plot_roc",
+    "plot_confusion_matrix",
+    "plot_score_distribution",
+    "plot_roc_comparison",
+    "plot_cv_roc",
+    "cv_roc_summary",
+    "CvRocSummary",
+    "figure_to_png",
     *_LAZY,
 ]
 

@@ -534,6 +534,11 @@ class _BinaryCore:
     def curve(self, auc, max_points):
         """The ROC curve, with scikit-learn's `drop_intermediate=True`."""
         fps, tps, thresholds = self.fps, self.tps, self.thresholds
+        # Scores held only by zero-weight samples are no thresholds:
+        # scikit-learn drops zero-weight samples before building the curve.
+        moved = np.diff(fps, prepend=0.0) + np.diff(tps, prepend=0.0) > 0
+        if not moved.all():
+            fps, tps, thresholds = fps[moved], tps[moved], thresholds[moved]
         if fps.size > 2:
             keep = np.r_[
                 True,
@@ -679,7 +684,7 @@ def _micro_sorted(scores, positive_mask, positive_scores):
     return auc, curve
 
 
-def _macro_curve(curves, auc_macro):
+def _macro_curve(curves, auc_macro, max_points):
     """Mean TPR over classes at the union of their FPRs (sklearn tutorial)."""
     if not curves:
         return RocCurve(np.array([0.0, 1.0]), np.array([math.nan] * 2), np.array([math.inf, -math.inf]), auc_macro)
@@ -691,7 +696,7 @@ def _macro_curve(curves, auc_macro):
     # Thresholds are per class and have no common meaning here.
     thresholds = np.full(grid.shape, np.nan)
     curve = RocCurve(grid, mean_tpr, thresholds, auc_macro)
-    return _thin(curve, DEFAULT_MAX_CURVE_POINTS)
+    return _thin(curve, max_points)
 
 
 def evaluate(
@@ -779,16 +784,17 @@ def evaluate(
 
 
 def _check_options(threshold, confidence, max_curve_points):
-    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
+    real = (int, float, np.integer, np.floating)
+    if not (isinstance(confidence, real) and 0 < confidence < 1):
         raise ValueError(
             f"`confidence` must be a number in (0, 1). Received {confidence!r}."
         )
-    if not (isinstance(threshold, (int, float)) and math.isfinite(threshold)):
+    if not (isinstance(threshold, real) and math.isfinite(threshold)):
         raise ValueError(
             f"`threshold` must be a finite number. Received {threshold!r}."
         )
     if max_curve_points is not None and (
-        not isinstance(max_curve_points, int) or max_curve_points < 2
+        not isinstance(max_curve_points, (int, np.integer)) or max_curve_points < 2
     ):
         raise ValueError(
             "`max_curve_points` must be an integer >= 2 or None. Received "
@@ -988,7 +994,8 @@ def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, 
 
     curves["micro"] = micro_curve
     curves["macro"] = _macro_curve(
-        [curves[name] for name, ok in zip(names, defined) if ok], auc_macro
+        [curves[name] for name, ok in zip(names, defined) if ok], auc_macro,
+        max_points,
     )
     return ROCResult(
         task=task,

@@ -1,0 +1,273 @@
+"""Writing keras_roc results to TensorBoard event files.
+
+TensorFlow is imported lazily, when the first event is written, and writers
+are created lazily too: constructing an `EventWriter` touches no disk.
+
+The layout follows `keras.callbacks.TensorBoard`: one run directory per
+split (`<log_dir>/validation`), scalar tags named like Keras names them
+(`epoch_roc_auc`), step = epoch index. See `TAGS` for every tag written.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import numpy as np
+
+__all__ = ["BackgroundWriter", "EventWriter", "TAGS", "check_writable", "pr_curve_data"]
+
+#: Every tag keras_roc writes, in one place (public API: dashboards and
+#: scripts that read event files rely on these names). `{name}` is a class
+#: name; `{key}` a key of `ROCResult.scalars()`.
+TAGS = {
+    "epoch_{key}": "scalar: each ROCResult.scalars() value, e.g. "
+    "epoch_roc_auc, epoch_roc_auc_micro, epoch_log_loss, epoch_sensitivity",
+    "roc_auc_per_class/{name}": "scalar: one-vs-rest AUC of each class",
+    "roc_curve": "image: the ROC figure (every image_every epochs)",
+    "confusion_matrix": "image: counts and row-normalized confusion matrix",
+    "scores/{name}/positives": "histogram: scores of the class's samples",
+    "scores/{name}/negatives": "histogram: scores of the other samples",
+    "pr_curve/{name}": "PR-curve plugin: interactive precision-recall curve",
+}
+
+#: Thresholds of the PR-curve summaries (TensorBoard's own default).
+PR_CURVE_THRESHOLDS = 201
+# Floor of the precision/recall denominators, as TensorBoard's pr_curve.
+_PR_MINIMUM_COUNT = 1e-7
+
+
+def check_writable(path):
+    """Creates `path` if needed and checks that files can be written there.
+
+    Raises:
+        ValueError: naming the path, if it cannot be created or written.
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, f".keras_roc_probe_{uuid.uuid4().hex}")
+        with open(probe, "wb"):
+            pass
+        os.remove(probe)
+    except OSError as error:
+        raise ValueError(
+            f"`log_dir` is not writable: cannot write to {path!r} "
+            f"({error.strerror or error}). Pass a directory you can write to."
+        ) from None
+
+
+def pr_curve_data(positive, scores, weights=None, num_thresholds=PR_CURVE_THRESHOLDS):
+    """Counts, precision and recall at evenly spaced thresholds.
+
+    The tensor format of TensorBoard's PR-curve plugin: rows are true
+    positives, false positives, true negatives, false negatives, precision
+    and recall; column `i` is the threshold `i / (num_thresholds - 1)`
+    (a score at or above it counts as positive).
+
+    Args:
+        positive: Boolean array `(n,)`, True for the positive class.
+        scores: Probabilities `(n,)`; values outside [0, 1] are clipped.
+        weights: Optional sample weights `(n,)`. Defaults to `None`.
+        num_thresholds: Number of thresholds. Defaults to `201`.
+
+    Returns:
+        float32 array of shape `(6, num_thresholds)`.
+    """
+    scores = np.clip(np.nan_to_num(np.asarray(scores, np.float64)), 0.0, 1.0)
+    buckets = np.floor(scores * (num_thresholds - 1)).astype(np.int64)
+    weights = np.ones(scores.shape) if weights is None else np.asarray(weights, np.float64)
+    positive = np.asarray(positive, bool)
+    tp_bucket = np.bincount(buckets, np.where(positive, weights, 0.0), num_thresholds)
+    fp_bucket = np.bincount(buckets, np.where(positive, 0.0, weights), num_thresholds)
+    tp = np.cumsum(tp_bucket[::-1])[::-1]
+    fp = np.cumsum(fp_bucket[::-1])[::-1]
+    tn = fp[0] - fp
+    fn = tp[0] - tp
+    precision = tp / np.maximum(_PR_MINIMUM_COUNT, tp + fp)
+    recall = tp / np.maximum(_PR_MINIMUM_COUNT, tp + fn)
+    return np.stack([tp, fp, tn, fn, precision, recall]).astype(np.float32)
+
+
+class EventWriter:
+    """A lazily created TensorBoard event writer for one run directory.
+
+    Args:
+        run_dir: The run directory, e.g. `"runs/exp1/validation"`.
+
+    Example:
+
+    >>> writer = EventWriter("/tmp/keras_roc_doc/validation")
+    >>> writer.scalars({"epoch_roc_auc": 0.9}, step=0)
+    >>> writer.close()
+    """
+
+    def __init__(self, run_dir):
+        self.run_dir = os.fspath(run_dir)
+        self._writer = None
+
+    def _tf_writer(self):
+        if self._writer is None:
+            import tensorflow as tf
+
+            self._writer = tf.summary.create_file_writer(self.run_dir)
+        return self._writer
+
+    def _write(self, tag, tensor, step, metadata):
+        import tensorflow as tf
+
+        with self._tf_writer().as_default():
+            tf.summary.write(tag, tensor, step=step, metadata=metadata)
+
+    def scalars(self, values, step):
+        """Writes `{tag: float}` scalars at `step`."""
+        import tensorflow as tf
+
+        with self._tf_writer().as_default():
+            for tag, value in values.items():
+                tf.summary.scalar(tag, float(value), step=step)
+
+    def image(self, tag, png, step, description=""):
+        """Writes one already encoded PNG image (no decode/re-encode)."""
+        from tensorboard.plugins.image import metadata as image_metadata
+
+        width, height = _png_size(png)
+        metadata = image_metadata.create_summary_metadata(
+            display_name=tag, description=description
+        )
+        self._write(tag, np.array([str(width), str(height), png], dtype=object), step, metadata)
+
+    def histogram(self, tag, values, step, buckets=30):
+        """Writes a histogram of `values` (non-finite values dropped)."""
+        import tensorflow as tf
+
+        values = np.asarray(values, np.float64)
+        values = values[np.isfinite(values)]
+        with self._tf_writer().as_default():
+            tf.summary.histogram(tag, values, step=step, buckets=buckets)
+
+    def pr_curve(self, tag, positive, scores, step, weights=None, num_thresholds=PR_CURVE_THRESHOLDS):
+        """Writes a precision-recall curve for TensorBoard's PR-curve plugin."""
+        from tensorboard.plugins.pr_curve import metadata as pr_metadata
+
+        data = pr_curve_data(positive, scores, weights, num_thresholds)
+        metadata = pr_metadata.create_summary_metadata(
+            display_name=tag, description="", num_thresholds=num_thresholds
+        )
+        self._write(tag, data, step, metadata)
+
+    def flush(self):
+        """Makes everything written so far durable on disk."""
+        if self._writer is not None:
+            self._writer.flush()
+
+    def close(self):
+        """Flushes and closes the file; a later write opens a new one."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def _png_size(png):
+    # PNG: 8-byte signature, then the IHDR chunk whose data starts with
+    # big-endian width and height.
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("Expected PNG bytes (they start with the PNG signature).")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+class BackgroundWriter:
+    """Runs writing jobs on one background thread, in submission order.
+
+    Rendering figures, PNG encoding and event writing happen here, off the
+    training thread. The queue is bounded: when drawing falls behind, an
+    optional heavy job is skipped (never queued without bound) and the skip
+    is counted. The thread is not a daemon, so queued jobs finish even if
+    training raised and the interpreter is exiting; it ends by itself after
+    `IDLE_SECONDS` without work and restarts on the next job.
+
+    Args:
+        max_pending: Jobs that may wait in the queue. Defaults to `2`.
+
+    Example:
+
+    >>> worker = BackgroundWriter()
+    >>> done = []
+    >>> worker.submit(lambda: done.append(1))
+    True
+    >>> worker.wait()
+    >>> done
+    [1]
+    """
+
+    #: Seconds without work after which the thread ends.
+    IDLE_SECONDS = 2.0
+
+    def __init__(self, max_pending=2):
+        import queue
+        import threading
+
+        self._queue = queue.Queue(maxsize=max_pending)
+        self._lock = threading.Lock()
+        self._thread = None
+        self.skipped = 0
+        self.errors = []
+
+    def _ensure_thread(self):
+        import threading
+
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="keras_roc-writer", daemon=False
+                )
+                self._thread.start()
+
+    def _run(self):
+        import queue
+
+        while True:
+            try:
+                job = self._queue.get(timeout=self.IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():
+                        self._thread = None
+                        return
+                continue
+            try:
+                job()
+            except Exception as error:  # reported on the training thread
+                self.errors.append(error)
+            finally:
+                self._queue.task_done()
+
+    def submit(self, job, fallback=None):
+        """Queues `job`; if the queue is full, queues `fallback` instead.
+
+        Returns True if `job` was queued. With no `fallback`, waits for room.
+        """
+        import queue
+
+        queued = True
+        if fallback is None:
+            self._queue.put(job)
+        else:
+            try:
+                self._queue.put_nowait(job)
+            except queue.Full:
+                self.skipped += 1
+                queued = False
+                self._queue.put(fallback)
+        # Start the thread after queueing: an idle thread only ends while
+        # the queue is empty (checked under the same lock).
+        self._ensure_thread()
+        return queued
+
+    def wait(self):
+        """Blocks until every queued job has run."""
+        self._queue.join()
+
+    def pop_errors(self):
+        """Errors raised by jobs since the last call."""
+        errors, self.errors = self.errors, []
+        return errors

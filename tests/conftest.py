@@ -1,0 +1,75 @@
+"""Shared fixtures: small real data sets and helpers to read event files."""
+
+import glob
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def breast_cancer():
+    """Standardised Wisconsin breast-cancer data split 70/30 (seeded)."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = load_breast_cancer(return_X_y=True)
+    x_train, x_val, y_train, y_val = train_test_split(
+        x, y, test_size=0.3, random_state=0, stratify=y
+    )
+    scaler = StandardScaler().fit(x_train)
+    return (
+        scaler.transform(x_train).astype("float32"),
+        y_train.astype("float32"),
+        scaler.transform(x_val).astype("float32"),
+        y_val.astype("float32"),
+    )
+
+
+@pytest.fixture(scope="session")
+def wine():
+    """Standardised 3-class wine data split 60/40 (seeded)."""
+    from sklearn.datasets import load_wine
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = load_wine(return_X_y=True)
+    x_train, x_val, y_train, y_val = train_test_split(
+        x, y, test_size=0.4, random_state=0, stratify=y
+    )
+    scaler = StandardScaler().fit(x_train)
+    return (
+        scaler.transform(x_train).astype("float32"),
+        y_train,
+        scaler.transform(x_val).astype("float32"),
+        y_val,
+    )
+
+
+def read_events(run_dir):
+    """Every summary value in every event file of `run_dir`.
+
+    Returns a dict tag -> list of (step, ndarray, plugin_name), in file order,
+    so duplicates (the same tag and step twice) are visible.
+    """
+    from tensorboard.backend.event_processing import event_file_loader
+    from tensorboard.util import tensor_util
+
+    found = {}
+    for path in sorted(glob.glob(os.path.join(run_dir, "events.out.tfevents.*"))):
+        for event in event_file_loader.EventFileLoader(path).Load():
+            for value in event.summary.value:
+                if not value.HasField("tensor"):
+                    continue
+                found.setdefault(value.tag, []).append(
+                    (
+                        event.step,
+                        tensor_util.make_ndarray(value.tensor),
+                        value.metadata.plugin_data.plugin_name,
+                    )
+                )
+    return found

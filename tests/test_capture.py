@@ -1,0 +1,206 @@
+"""Reusing fit's own validation pass: exact, zero extra forward passes.
+
+The callbacks created without `validation_data` copy labels, predictions and
+weights out of fit's compiled test step. These tests pin that behaviour
+against the installed Keras (a Keras upgrade that breaks it fails here).
+"""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from sklearn.metrics import log_loss, roc_auc_score
+
+import keras_roc
+from conftest import read_events
+
+EXACT = 1e-9
+
+
+class CountingLayer(keras.layers.Layer):
+    """Counts the samples that pass through it in inference mode."""
+
+    def build(self, input_shape):
+        self.seen = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="float32")
+
+    def call(self, inputs, training=None):
+        if not training:
+            self.seen.assign_add(keras.ops.cast(keras.ops.shape(inputs)[0], "float32"))
+        return inputs
+
+
+def model_for(n_features, n_outputs, activation, counter=None, seed=0, **compile_kwargs):
+    keras.utils.set_random_seed(seed)
+    layers = [keras.Input((n_features,))]
+    if counter is not None:
+        layers.append(counter)
+    layers += [keras.layers.Dense(8, activation="relu"), keras.layers.Dense(n_outputs, activation=activation)]
+    model = keras.Sequential(layers)
+    loss = "binary_crossentropy" if n_outputs == 1 else "sparse_categorical_crossentropy"
+    model.compile(keras.optimizers.Adam(0.01), loss, metrics=["accuracy"], **compile_kwargs)
+    return model
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 3])
+@pytest.mark.parametrize("as_dataset", [False, True])
+def test_captured_values_equal_sklearn(wine, steps_per_execution, as_dataset):
+    x, y, x_val, y_val = wine
+    model = model_for(x.shape[1], 3, "softmax", steps_per_execution=steps_per_execution)
+    validation = (x_val, y_val)
+    if as_dataset:
+        validation = tf.data.Dataset.from_tensor_slices(validation).batch(16)
+    roc = keras_roc.ROCCallback()
+    cm = keras_roc.ConfusionMatrixCallback()
+    history = model.fit(x, y, validation_data=validation, batch_size=16, epochs=2, verbose=0, callbacks=[roc, cm])
+    probs = model.predict(x_val, verbose=0).astype(np.float64)
+    probs /= probs.sum(axis=1, keepdims=True)
+    logged = {key: values[-1] for key, values in history.history.items()}
+    assert logged["val_roc_auc"] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr"), abs=EXACT)
+    assert logged["val_roc_auc_micro"] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr", average="micro"), abs=EXACT)
+    assert logged["val_log_loss"] == pytest.approx(log_loss(y_val, probs), abs=1e-6)
+    # every validation sample captured exactly once
+    assert roc.result.n_samples == len(x_val)
+    assert cm.confusion_matrix.sum() == len(x_val)
+
+
+def test_validation_freq_logs_only_validated_epochs(breast_cancer):
+    x, y, x_val, y_val = breast_cancer
+    model = model_for(x.shape[1], 1, "sigmoid")
+    roc = keras_roc.ROCCallback()
+    history = model.fit(x, y, validation_data=(x_val, y_val), validation_freq=2, epochs=4, verbose=0, callbacks=[roc])
+    assert len(history.history["loss"]) == 4
+    assert len(history.history["val_roc_auc"]) == 2  # epochs 2 and 4, like val_loss
+    assert len(history.history["val_loss"]) == 2
+    probs = model.predict(x_val, verbose=0)[:, 0]
+    assert history.history["val_roc_auc"][-1] == pytest.approx(roc_auc_score(y_val, probs), abs=EXACT)
+
+
+def test_sample_weights_of_fit_validation_are_used(breast_cancer):
+    x, y, x_val, y_val = breast_cancer
+    weights = np.random.default_rng(0).uniform(0.1, 3.0, len(y_val)).astype("float32")
+    model = model_for(x.shape[1], 1, "sigmoid")
+    history = model.fit(x, y, validation_data=(x_val, y_val, weights), epochs=1, verbose=0, callbacks=[keras_roc.ROCCallback()])
+    probs = model.predict(x_val, verbose=0)[:, 0]
+    assert history.history["val_roc_auc"][0] == pytest.approx(roc_auc_score(y_val, probs, sample_weight=weights), abs=EXACT)
+
+
+def test_fit_results_unchanged_by_the_callbacks(wine, tmp_path):
+    x, y, x_val, y_val = wine
+
+    def run(callbacks):
+        model = model_for(x.shape[1], 3, "softmax")
+        history = model.fit(x, y, validation_data=(x_val, y_val), epochs=3, batch_size=32, shuffle=False, verbose=0, callbacks=callbacks)
+        return history.history, model.get_weights()
+
+    plain, plain_weights = run([])
+    with_ours, our_weights = run([keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)])
+    for key, values in plain.items():
+        assert with_ours[key] == values, key  # identical, not just close
+    for a, b in zip(plain_weights, our_weights):
+        np.testing.assert_array_equal(a, b)
+    assert set(with_ours) - set(plain) == {"val_roc_auc", "val_roc_auc_micro", "val_roc_auc_macro", "val_log_loss"}
+
+
+def test_zero_extra_forward_passes(wine):
+    x, y, x_val, y_val = wine
+    counter = CountingLayer()
+    model = model_for(x.shape[1], 3, "softmax", counter=counter)
+    epochs = 3
+    model.fit(x, y, validation_data=(x_val, y_val), epochs=epochs, verbose=0,
+              callbacks=[keras_roc.ROCCallback(), keras_roc.ConfusionMatrixCallback()])
+    assert float(counter.seen.numpy()) == epochs * len(x_val)  # fit's own pass only
+
+
+def test_own_validation_data_is_predicted_once_for_both_callbacks(wine):
+    x, y, x_val, y_val = wine
+    counter = CountingLayer()
+    model = model_for(x.shape[1], 3, "softmax", counter=counter)
+    roc = keras_roc.ROCCallback(validation_data=(x_val, y_val))
+    cm = keras_roc.ConfusionMatrixCallback(validation_data=(x_val, y_val))
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[roc, cm])
+    assert float(counter.seen.numpy()) == 3 * len(x_val)
+    np.testing.assert_array_equal(cm.confusion_matrix, roc.result.confusion_matrix)
+
+
+@pytest.mark.parametrize("early_stopping_first", [True, False])
+def test_any_order_works_when_reusing_fits_pass(breast_cancer, early_stopping_first):
+    x, y, x_val, y_val = breast_cancer
+    model = model_for(x.shape[1], 1, "sigmoid")
+    model.optimizer.learning_rate = 0.0  # AUC never improves: stops at epoch 1
+    stop = keras.callbacks.EarlyStopping(monitor="val_roc_auc", mode="max", patience=1)
+    roc = keras_roc.ROCCallback()
+    callbacks = [stop, roc] if early_stopping_first else [roc, stop]
+    history = model.fit(x, y, validation_data=(x_val, y_val), epochs=10, verbose=0, callbacks=callbacks)
+    assert len(history.history["val_roc_auc"]) == 2
+    assert stop.stopped_epoch == 1
+
+
+def test_checkpoint_of_full_model_while_capturing(breast_cancer, tmp_path):
+    x, y, x_val, y_val = breast_cancer
+    model = model_for(x.shape[1], 1, "sigmoid")
+    path = tmp_path / "best.keras"
+    checkpoint = keras.callbacks.ModelCheckpoint(str(path), monitor="val_roc_auc", mode="max", save_best_only=True)
+    model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[checkpoint, keras_roc.ROCCallback()])
+    restored = keras.models.load_model(path)
+    assert [m.name for m in restored.metrics] == [m.name for m in model.metrics]
+    # after fit the model is as before: no capture left, evaluate unchanged
+    assert "roc_auc" not in model.evaluate(x_val, y_val, verbose=0, return_dict=True)
+    assert "compute_metrics" not in vars(model)
+
+
+def test_jit_compile_falls_back_to_one_shared_pass_with_one_warning(wine):
+    x, y, x_val, y_val = wine
+    model = model_for(x.shape[1], 3, "softmax", jit_compile=True)
+    roc = keras_roc.ROCCallback()
+    cm = keras_roc.ConfusionMatrixCallback()
+    stop = keras.callbacks.EarlyStopping(monitor="val_roc_auc", mode="max", patience=5)
+    with pytest.warns(UserWarning, match="jit_compile=True") as record:
+        history = model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[roc, cm, stop])
+    assert len([w for w in record if "ROCCallback" in str(w.message)]) == 1
+    probs = model.predict(x_val, verbose=0).astype(np.float64)
+    probs /= probs.sum(axis=1, keepdims=True)
+    assert history.history["val_roc_auc"][-1] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr"), abs=EXACT)
+
+
+def test_no_validation_data_anywhere_fails_at_train_begin(breast_cancer):
+    x, y, _, _ = breast_cancer
+    model = model_for(x.shape[1], 1, "sigmoid")
+    epochs_started = []
+    counter = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: epochs_started.append(epoch))
+    with pytest.raises(ValueError, match="pass `validation_data=\\(x_val, y_val\\)` to `model.fit`"):
+        model.fit(x, y, epochs=2, verbose=0, callbacks=[keras_roc.ConfusionMatrixCallback(), counter])
+    assert epochs_started == []
+
+
+def test_validation_split_is_reused(breast_cancer):
+    x, y, _, _ = breast_cancer
+    model = model_for(x.shape[1], 1, "sigmoid")
+    history = model.fit(x, y, validation_split=0.25, epochs=1, verbose=0, callbacks=[keras_roc.ROCCallback()])
+    split = int(len(x) * 0.75)
+    probs = model.predict(x[split:], verbose=0)[:, 0]
+    assert history.history["val_roc_auc"][0] == pytest.approx(roc_auc_score(y[split:], probs), abs=EXACT)
+
+
+def test_keras_tensorboard_in_same_dir_gets_no_duplicates(wine, tmp_path):
+    x, y, x_val, y_val = wine
+    model = model_for(x.shape[1], 3, "softmax")
+    board = keras.callbacks.TensorBoard(log_dir=str(tmp_path))
+    model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0,
+              callbacks=[board, keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)])
+    events = read_events(tmp_path / "validation")
+    for tag, points in events.items():
+        steps = [step for step, _, _ in points]
+        assert len(steps) == len(set(steps)), f"{tag} written twice: {steps}"
+    for tag in ("epoch_loss", "epoch_roc_auc", "epoch_log_loss", "roc_curve", "confusion_matrix"):
+        assert [s for s, _, _ in events[tag]] == [0, 1], tag
+
+
+def test_instance_reused_across_fits(breast_cancer, tmp_path):
+    x, y, x_val, y_val = breast_cancer
+    model = model_for(x.shape[1], 1, "sigmoid")
+    roc = keras_roc.ROCCallback(log_dir=tmp_path)
+    model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[roc])
+    history = model.fit(x, y, validation_data=(x_val, y_val), epochs=4, initial_epoch=2, verbose=0, callbacks=[roc])
+    assert len(history.history["val_roc_auc"]) == 2
+    events = read_events(tmp_path / "validation")
+    assert [s for s, _, _ in events["epoch_roc_auc"]] == [0, 1, 2, 3]
