@@ -650,9 +650,9 @@ class _ValidationCallback(keras.callbacks.Callback):
     def _images_due(self, epoch):
         return self.image_every > 0 and epoch % self.image_every == 0
 
-    def _submit(self, job, light_job):
-        """Queues writing work; when drawing falls behind, only `light_job`."""
-        queued = self._worker.submit(job, fallback=light_job)
+    def _submit(self, job, heavy):
+        """Queues writing work; heavy work is skipped when drawing lags."""
+        queued = self._worker.submit(job, heavy=heavy)
         if not queued and not self._skip_reported:
             self._skip_reported = True
             self._warn_once(
@@ -847,8 +847,7 @@ class ROCCallback(_ValidationCallback):
             writer.scalars(scalars, step=epoch)
             writer.flush()
 
-        def write_all():
-            writer.scalars(scalars, step=epoch)
+        def write_heavy():
             if draw:
                 figure = figures.plot_roc(result, title=f"ROC, epoch {epoch}")
                 writer.image("roc_curve", figures.figure_to_png(figure), step=epoch)
@@ -860,7 +859,9 @@ class ROCCallback(_ValidationCallback):
                         writer.pr_curve(f"pr_curve/{name}", positive, scores, step=epoch, weights=data.sample_weight)
             writer.flush()
 
-        self._submit(write_all, write_scalars)
+        self._submit(write_scalars, heavy=False)
+        if draw or histograms:
+            self._submit(write_heavy, heavy=True)
 
 
 def _one_vs_rest(result, data, from_logits, names):
@@ -941,5 +942,5 @@ class ConfusionMatrixCallback(_ValidationCallback):
                 writer.image("confusion_matrix", figures.figure_to_png(figure), step=epoch)
                 writer.flush()
 
-            self._submit(write_image, lambda: None)
+            self._submit(write_image, heavy=True)
 

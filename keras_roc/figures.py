@@ -149,6 +149,22 @@ def _plural(count, word):
     return f"{count} {word}" + ("" if count == 1 else "es" if word.endswith("s") else "s")
 
 
+def _evaluate(where, stacklevel, y_true, y_score, **options):
+    """`metrics.evaluate`, with errors and warnings naming `where`.
+
+    The warning is issued `stacklevel` frames above this function's caller,
+    i.e. at the user's call of the public function.
+    """
+    try:
+        result = metrics._evaluate(y_true, y_score, **options)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+    if result.notes:
+        warnings.warn(f"{where}: " + " ".join(result.notes), UserWarning,
+                      stacklevel=stacklevel + 1)
+    return result
+
+
 def _check_result(result, argument="result"):
     if not isinstance(result, metrics.ROCResult):
         raise TypeError(
@@ -312,7 +328,7 @@ def _select_classes(result, max_curves):
     if undefined:
         what = "class" if result.task != "multilabel" else "label"
         notes.append(
-            f"undefined AUC (no positives or negatives), not drawn: {_names_note(undefined)}"
+            f"undefined AUC, not drawn: {_names_note(undefined)}"
             if len(undefined) <= MAX_NAMES_IN_NOTE
             else f"{_plural(len(undefined), what)} with undefined AUC not drawn"
         )
@@ -731,6 +747,14 @@ def _plot_multilabel_matrices(matrices, names, normalize, ax, cmap):
                              fontsize=9.0, tick_fontsize=7.0, colorbar=False)
         axis.xaxis.label.set_fontsize("small")
         axis.yaxis.label.set_fontsize("small")
+        if ax is None:
+            # Every panel has the same axes: label only the outer ones.
+            if index + columns < n_panels:  # a panel below shows them
+                axis.set_xlabel("")
+                axis.tick_params(axis="x", labelbottom=False)
+            if index % columns:
+                axis.set_ylabel("")
+                axis.tick_params(axis="y", labelleft=False)
     what = {None: "counts", "true": "row-normalized", "both": "counts and row fractions"}[normalize]
     heading = f"Per-label confusion matrices ({what})"
     if n_labels > n_panels:
@@ -1008,12 +1032,10 @@ def plot_roc_comparison(y_true, scores, *, sample_weight=None, from_logits=False
                 f"`y_true` is None but scores[{name!r}] is an array: pass the "
                 "labels, or `ROCResult`s from `keras_roc.evaluate`."
             )
-        try:
-            results[str(name)] = metrics.evaluate(
-                y_true, value, from_logits=from_logits, sample_weight=sample_weight
-            )
-        except ValueError as error:
-            raise ValueError(f"scores[{name!r}]: {error}") from None
+        results[str(name)] = _evaluate(
+            f"scores[{name!r}]", 2, y_true, value, from_logits=from_logits,
+            sample_weight=sample_weight,
+        )
     tasks = sorted({r.task for r in results.values()})
     if len(tasks) > 1:
         found = ", ".join(f"{n!r}: {r.task}" for n, r in results.items())
@@ -1100,9 +1122,10 @@ def _fold_results(folds, function):
             result = fold
         elif isinstance(fold, (tuple, list)) and len(fold) in (2, 3):
             y_true, y_score, *weight = fold
+            # No warning here: `_summarize` reports undefined folds once.
             try:
-                result = metrics.evaluate(y_true, y_score, task="binary",
-                                          sample_weight=weight[0] if weight else None)
+                result = metrics._evaluate(y_true, y_score, task="binary",
+                                           sample_weight=weight[0] if weight else None)
             except ValueError as error:
                 raise ValueError(f"fold {k}: {error}") from None
         else:
@@ -1168,11 +1191,15 @@ def _summarize(results, grid_points):
             "StratifiedKFold`."
         )
     if not defined.all():
-        bad = (np.flatnonzero(~defined) + 1).tolist()
+        reasons = "; ".join(
+            f"fold {k}: " + (" ".join(r.notes) or "no positive or no negative samples")
+            for k, (r, ok) in enumerate(zip(results, defined), start=1) if not ok
+        )
         warnings.warn(
-            f"Fold(s) {bad} have an undefined AUC (no positive or no negative "
-            "samples) and are left out of the mean curve and mean AUC. Use "
-            "stratified folds.", UserWarning, stacklevel=3,
+            f"{int((~defined).sum())} of {len(results)} folds have an undefined "
+            f"AUC and are left out of the mean curve and mean AUC ({reasons}). "
+            "Use stratified folds, e.g. `sklearn.model_selection.StratifiedKFold`.",
+            UserWarning, stacklevel=3,
         )
     grid = np.linspace(0.0, 1.0, grid_points)
     tprs = np.stack([np.interp(grid, r.curve.fpr, r.curve.tpr)

@@ -37,10 +37,13 @@ TASKS = ("binary", "multiclass", "multilabel")
 #: 1,000-pixel-wide figure can show and keep a 100-class result small.
 DEFAULT_MAX_CURVE_POINTS = 2000
 
-# Above this many score entries the micro average is computed from sorted
-# copies and binary searches (memory: one copy of the scores) instead of a
-# full argsort of the flattened matrix (memory: about 5 copies).
+# The unweighted micro average used to switch to a second algorithm above
+# this many score entries; it is now one exact streamed computation at every
+# size (memory: one sorted copy of the scores). The tests still read it.
 _MICRO_EXACT_CURVE_MAX_ENTRIES = 4_000_000
+
+#: Samples per block in the log loss (it allocates float64 blocks this long).
+_LOG_LOSS_BLOCK = 1 << 16
 
 
 class _EvaluationNotes:
@@ -643,45 +646,370 @@ def _weighted_mean(values, weight):
 
 
 def _binary_log_loss(positive, prob, weight, dtype):
-    losses = -np.where(positive, _clipped_log(prob, dtype), _clipped_log(1 - prob, dtype))
-    return _weighted_mean(losses, weight)
+    """Mean binary cross-entropy, in blocks to bound the float64 temporaries."""
+    eps = np.finfo(dtype).eps  # the clip scikit-learn's log_loss applies
+    total = 0.0
+    for start in range(0, prob.shape[0], _LOG_LOSS_BLOCK):
+        stop = start + _LOG_LOSS_BLOCK
+        p = prob[start:stop].astype(np.float64)
+        # The probability given to the true class; 1 - p in float64 is exact
+        # for float32 probabilities (above 2**-29).
+        true_p = np.where(positive[start:stop], p, 1.0 - p)
+        loss = np.log(np.clip(true_p, eps, 1 - eps))
+        total -= loss.sum() if weight is None else np.dot(loss, weight[start:stop])
+    denominator = prob.shape[0] if weight is None else weight.sum()
+    return float(total / denominator) if denominator > 0 else math.nan
 
 
-def _micro_sorted(scores, positive_mask, positive_scores):
-    """Exact unweighted micro AUC and a curve, with one sorted copy.
+def _binary_confusion(positive, predicted, weight):
+    """`[[tn, fp], [fn, tp]]` of boolean truths and decisions."""
+    if weight is not None:
+        return _confusion(positive.astype(np.int64), predicted.astype(np.int64), 2, weight)
+    n_pos, n_called = np.count_nonzero(positive), np.count_nonzero(predicted)
+    tp = np.count_nonzero(positive & predicted)
+    fp, fn = n_called - tp, n_pos - tp
+    return np.array([[positive.size - n_pos - fp, fp], [fn, tp]], dtype=np.int64)
 
-    Memory: one copy of the score matrix. Every vertex of the returned curve
-    is an exact vertex of the micro ROC curve.
-    """
-    flat = np.sort(scores, axis=None)
-    pos = np.sort(positive_scores)
-    n_all, n_pos = flat.size, pos.size
-    n_neg = n_all - n_pos
-    lo_all = np.searchsorted(flat, pos, side="left")
-    hi_all = np.searchsorted(flat, pos, side="right")
-    lo_pos = np.searchsorted(pos, pos, side="left")
-    hi_pos = np.searchsorted(pos, pos, side="right")
-    neg_below = (lo_all - lo_pos).sum(dtype=np.int64)
-    neg_tied = ((hi_all - lo_all) - (hi_pos - lo_pos)).sum(dtype=np.int64)
-    if n_pos == 0 or n_neg == 0:
-        return math.nan, None
-    auc = float((neg_below + 0.5 * neg_tied) / (float(n_pos) * float(n_neg)))
-    quantiles = np.linspace(0, 1, DEFAULT_MAX_CURVE_POINTS // 2)
-    candidates = np.unique(
-        np.r_[flat[(quantiles * (n_all - 1)).astype(np.int64)],
-              pos[(quantiles * (n_pos - 1)).astype(np.int64)]]
-    )[::-1]
-    tps = n_pos - np.searchsorted(pos, candidates, side="left")
-    all_above = n_all - np.searchsorted(flat, candidates, side="left")
-    fps = all_above - tps
-    curve = RocCurve(
-        np.r_[0.0, fps / n_neg],
-        np.r_[0.0, tps / n_pos],
-        np.r_[np.inf, candidates.astype(np.float64)],
-        auc,
-        True,
+
+# ----------------------------------------------------------------------------
+# Exact ROC of unweighted problems, streamed from sorted copies
+# ----------------------------------------------------------------------------
+#
+# An unweighted problem never needs an argsort of its scores (an int64 per
+# sample, plus permuted copies of everything): sorted copies of the scores,
+# cut into chunks of whole tie groups from the highest score down, give the
+# number of positives and negatives at every distinct score. One pass over
+# those chunks yields the exact AUC (in integers), the DeLong moments, the
+# operating points and the curve, thinned as it is built. The temporaries are
+# those of one chunk, so the peak memory stays near one copy of the scores.
+
+#: Chunk temporaries are sized to stay under this fraction of the score
+#: array's bytes...
+_CHUNK_MEMORY_FRACTION = 0.25
+#: ...assuming about this many bytes of temporaries per chunk element (a few
+#: int64 and float64 arrays per distinct score).
+_CHUNK_BYTES_PER_ELEMENT = 96
+#: But a chunk takes at least this many elements of each sorted input: fewer
+#: would let the per-chunk Python overhead dominate.
+_MIN_CHUNK_ELEMENTS = 1 << 13
+#: Rows per block when a score matrix is copied to one contiguous row per
+#: class: small enough for a block to stay in cache, which makes the copy
+#: about 7x faster than copying strided columns one at a time.
+_TRANSPOSE_BLOCK_ROWS = 4096
+
+
+def _chunk_length(score_nbytes, n_inputs):
+    """Elements of each of `n_inputs` sorted arrays that go into one chunk."""
+    allowance = score_nbytes * _CHUNK_MEMORY_FRACTION
+    return max(
+        _MIN_CHUNK_ELEMENTS,
+        int(allowance // (_CHUNK_BYTES_PER_ELEMENT * n_inputs)),
     )
-    return auc, curve
+
+
+def _columns(scores):
+    """Copy of a `(n, k)` score matrix as `(k, n)`: one contiguous row per column."""
+    n, k = scores.shape
+    out = np.empty((k, n), dtype=scores.dtype)
+    for start in range(0, n, _TRANSPOSE_BLOCK_ROWS):
+        stop = start + _TRANSPOSE_BLOCK_ROWS
+        out[:, start:stop] = scores[start:stop].T
+    return out
+
+
+def _tie_chunks(arrays, length):
+    """Cuts ascending arrays at common values into chunks, highest first.
+
+    The cut values are every `length`-th element of each array, so a chunk
+    holds at most `length` elements of each (more only inside one run of
+    tied scores) and a run of tied scores is never split. Yields one tuple
+    of views per chunk.
+    """
+    cuts = np.unique(np.concatenate([a[::length] for a in arrays]))
+    bounds = [np.r_[np.searchsorted(a, cuts, side="left"), a.size] for a in arrays]
+    for j in range(cuts.size - 1, -1, -1):
+        yield tuple(a[b[j]:b[j + 1]] for a, b in zip(arrays, bounds))
+
+
+def _run_starts(values):
+    """Indices where a new value starts in a sorted array."""
+    change = np.empty(values.size, dtype=bool)
+    change[:1] = True
+    np.not_equal(values[1:], values[:-1], out=change[1:])
+    return np.flatnonzero(change)
+
+
+def _merged_counts(pos, neg):
+    """Distinct scores of ascending chunks of positive and negative scores.
+
+    Returns the distinct scores (ascending) and the number of positives and
+    of negatives at each.
+    """
+    values = np.concatenate((pos, neg))
+    # Two sorted runs: the stable sort (timsort) merges them in linear time.
+    order = np.argsort(values, kind="stable")
+    starts = _run_starts(values[order])
+    distinct = values[order[starts]]
+    positives_through = np.cumsum(order < pos.size)[np.r_[starts[1:] - 1, values.size - 1]]
+    n_pos = np.diff(positives_through, prepend=0)
+    return distinct, n_pos, np.diff(starts, append=values.size) - n_pos
+
+
+def _subset_counts(values, positives):
+    """Distinct scores of an ascending chunk of all scores, with counts.
+
+    `positives` is the ascending chunk of the positive scores, a subset of
+    `values`. Returns the distinct scores and the number of positives and of
+    negatives at each.
+    """
+    starts = _run_starts(values)
+    distinct = values[starts]
+    n_pos = np.bincount(np.searchsorted(distinct, positives), minlength=distinct.size)
+    return distinct, n_pos, np.diff(starts, append=values.size) - n_pos
+
+
+def _lowest_at_least(value, dtype):
+    """The smallest `dtype` number >= `value`.
+
+    For scores of that dtype, `score >= value` (as real numbers) exactly
+    when `score >= bound`, compared in the scores' own dtype.
+    """
+    with np.errstate(over="ignore"):
+        bound = np.asarray(value, dtype=dtype)[()]
+    if float(bound) < value:
+        bound = np.nextafter(bound, dtype.type(np.inf))
+    return bound
+
+
+class _Moments:
+    """Weighted mean and sum of squared deviations, merged chunk by chunk.
+
+    Each chunk's deviations are taken from its own mean and the chunks are
+    combined with Chan et al.'s update, as accurate as a two-pass sum.
+    """
+
+    def __init__(self):
+        self.weight, self.mean, self.squares = 0.0, 0.0, 0.0
+
+    def add(self, weight, values):
+        weight = weight.astype(np.float64)
+        total = float(weight.sum())
+        if total <= 0:
+            return
+        mean = float(np.dot(weight, values)) / total
+        deviation = values - mean
+        squares = float(np.dot(weight, deviation * deviation))
+        delta = mean - self.mean
+        merged = self.weight + total
+        self.squares += squares + delta * delta * self.weight * total / merged
+        self.mean += delta * total / merged
+        self.weight = merged
+
+    def squares_about(self, center):
+        """Sum of weighted squared deviations from `center`."""
+        return self.squares + self.weight * (self.mean - center) ** 2
+
+
+class _CurveStream:
+    """The ROC curve of streamed tie groups, thinned while it is built.
+
+    Keeps the vertices scikit-learn's `roc_curve(drop_intermediate=True)`
+    keeps: the first and last groups and every group where the curve bends.
+    Beyond `max_points` vertices it keeps, for each of `max_points - 1`
+    targets evenly spaced along the path length `fpr + tpr` (which only
+    grows), the first vertex that reaches it, as `_thin` does.
+    """
+
+    def __init__(self, total_pos, total_neg, max_points):
+        self.total_pos, self.total_neg = total_pos, total_neg
+        self.max_points = max_points
+        self.tail = None  # the last two groups seen: (thresholds, tps, fps)
+        self.n_groups = 0
+        self.n_vertices = 0
+        self.every = []  # all vertices, while they fit in max_points
+        self.chosen = []  # the vertices of the thinned curve
+        self.targets = (
+            None if max_points is None
+            else np.linspace(0.0, 2.0, max_points)[1:]  # the origin takes 0
+        )
+
+    def add(self, thresholds, tps, fps, pos_in, neg_in):
+        """Adds the next groups, in decreasing score order."""
+        group = (thresholds, tps, fps)
+        if self.tail is None:
+            self._emit(*(a[:1].copy() for a in group))  # the first group
+        else:
+            # The groups either side of the border need both neighbours.
+            border = [np.concatenate((a, b[:2])) for a, b in zip(self.tail, group)]
+            bends = _bends_at(border[1], border[2])
+            self._emit(*(a[bends] for a in border))
+        # Inside the chunk, the curve bends where the slope changes, that is
+        # where the counts of consecutive groups differ.
+        bends = np.flatnonzero((pos_in[2:] != pos_in[1:-1]) | (neg_in[2:] != neg_in[1:-1])) + 1
+        self._emit(*(a[bends] for a in group))
+        if self.tail is None or thresholds.size >= 2:
+            self.tail = tuple(a[-2:].copy() for a in group)
+        else:  # a one-group chunk follows the previous last group
+            self.tail = tuple(np.concatenate((t[-1:], a)) for t, a in zip(self.tail, group))
+        self.n_groups += thresholds.size
+
+    def _emit(self, thresholds, tps, fps):
+        """Takes vertices of the exact curve, in order."""
+        if not thresholds.size:
+            return
+        self.n_vertices += thresholds.size
+        if self.every is not None:
+            self.every.append((thresholds, tps, fps))
+            if self.max_points is not None and self.n_vertices + 1 > self.max_points:
+                self.every = None  # too many: only the thinned curve is kept
+        if self.targets is not None and self.targets.size:
+            path = fps / self.total_neg + tps / self.total_pos
+            first = np.searchsorted(path, self.targets, side="left")
+            reached = first < path.size
+            if reached.any():
+                picked = np.unique(first[reached])
+                self.chosen.append((thresholds[picked], tps[picked], fps[picked]))
+                self.targets = self.targets[~reached]
+
+    def finish(self, auc):
+        """The `RocCurve`, starting at the origin."""
+        if self.n_groups >= 2:
+            self._emit(*(a[-1:] for a in self.tail))  # the last group
+        parts = self.every if self.every is not None else self.chosen
+        thresholds = np.concatenate([[np.inf]] + [p[0] for p in parts]).astype(np.float64)
+        tps = np.concatenate([[0]] + [p[1] for p in parts])
+        fps = np.concatenate([[0]] + [p[2] for p in parts])
+        return RocCurve(
+            fps / self.total_neg, tps / self.total_pos, thresholds, auc,
+            self.every is None,
+        )
+
+
+def _bends_at(tps, fps):
+    """Interior indices where the curve through `(fps, tps)` changes slope."""
+    return np.flatnonzero((np.diff(fps, 2) != 0) | (np.diff(tps, 2) != 0)) + 1
+
+
+class _StreamCore:
+    """An unweighted binary problem summarised in one pass over tie groups.
+
+    `chunks` yields, from the highest scores down, `(distinct, n_pos, n_neg)`:
+    distinct scores in ascending order and the number of positives and
+    negatives at each. Offers `_BinaryCore`'s interface, with everything
+    computed in the pass: the curve for the `max_points` given here and the
+    operating point from `point_counts`, the (tp, fp) counts at the one
+    threshold `point` is asked about.
+    """
+
+    def __init__(self, chunks, total_pos, total_neg, max_points, *,
+                 variance=True, youden=False, point_counts=(0, 0)):
+        self.total_pos, self.total_neg = float(total_pos), float(total_neg)
+        self.max_points = max_points
+        self._point = point_counts  # (tp, fp) at the binary threshold
+        self._auc = self._variance = math.nan
+        self._curve, self._youden = None, None
+        if self.defined:
+            self._run(chunks, int(total_pos), int(total_neg), variance, youden)
+
+    @property
+    def defined(self):
+        return self.total_pos > 0 and self.total_neg > 0
+
+    def _run(self, chunks, n_pos, n_neg, variance, youden):
+        twice_area = 0  # 2 * n_pos * n_neg * AUC, an exact integer
+        v10, v01 = _Moments(), _Moments()
+        curve = _CurveStream(n_pos, n_neg, self.max_points)
+        tp_above = fp_above = 0  # positives and negatives above the chunk
+        best_j, best = -math.inf, None
+        for distinct, pos_count, neg_count in chunks:
+            thresholds, pos_in, neg_in = distinct[::-1], pos_count[::-1], neg_count[::-1]
+            tps = np.cumsum(pos_in)
+            tps += tp_above
+            fps = np.cumsum(neg_in)
+            fps += fp_above
+            # Each negative outranks the positives above its group and ties
+            # with (counts half of) those in it.
+            twice_area += int(np.dot(neg_in, 2 * tps - pos_in))
+            if variance:
+                # DeLong's structural components, per group: the share of
+                # negatives each positive outranks, and the share of
+                # positives that outrank each negative (ties count half).
+                v10.add(pos_in, (n_neg - fps + 0.5 * neg_in) / n_neg)
+                v01.add(neg_in, (tps - 0.5 * pos_in) / n_pos)
+            curve.add(thresholds, tps, fps, pos_in, neg_in)
+            if youden:
+                j = tps / n_pos - fps / n_neg
+                k = int(np.argmax(j))
+                if j[k] > best_j:
+                    best_j, best = j[k], (thresholds[k], tps[k], fps[k])
+            tp_above, fp_above = int(tps[-1]), int(fps[-1])
+        self._auc = twice_area / (2 * n_pos * n_neg)  # correctly rounded
+        if variance and n_pos > 1 and n_neg > 1:
+            s10 = v10.squares_about(self._auc) / (n_pos - 1.0)
+            s01 = v01.squares_about(self._auc) / (n_neg - 1.0)
+            self._variance = s10 / n_pos + s01 / n_neg
+        self._curve = curve.finish(self._auc)
+        if youden:
+            self._youden = (
+                OperatingPoint(math.inf, 0.0, 1.0) if best_j <= 0
+                else OperatingPoint(
+                    float(best[0]),
+                    float(best[1] / self.total_pos),
+                    float(1.0 - best[2] / self.total_neg),
+                )
+            )
+
+    def auc_and_variance(self):
+        """Exact AUC and its DeLong variance (NaN when undefined)."""
+        return self._auc, self._variance
+
+    def curve(self, auc, max_points):
+        """The curve (built in the pass, for the same auc and max_points)."""
+        return self._curve
+
+    def point(self, threshold):
+        """Sensitivity and specificity at the threshold of `point_counts`."""
+        tp, fp = self._point
+        return OperatingPoint(
+            float(threshold),
+            _ratio(tp, self.total_pos),
+            _ratio(self.total_neg - fp, self.total_neg),
+        )
+
+    def youden(self):
+        """The threshold maximising sensitivity + specificity - 1."""
+        if self._youden is None:
+            return OperatingPoint(math.nan, math.nan, math.nan)
+        return self._youden
+
+
+def _pair_core(pos, neg, length, max_points, threshold):
+    """Streamed core of a binary problem from the positives' and negatives'
+    scores (copies, sorted here in place).
+
+    Memory: the two copies (one copy of the scores) and one chunk.
+    """
+    pos.sort()
+    neg.sort()
+    bound = _lowest_at_least(threshold, pos.dtype)
+    at_threshold = (
+        pos.size - int(np.searchsorted(pos, bound, side="left")),
+        neg.size - int(np.searchsorted(neg, bound, side="left")),
+    )
+    chunks = (_merged_counts(p, q) for p, q in _tie_chunks((pos, neg), length))
+    return _StreamCore(
+        chunks, pos.size, neg.size, max_points, youden=True,
+        point_counts=at_threshold,
+    )
+
+
+def _subset_core(values, positives, length, max_points, variance=True):
+    """Streamed core from all scores and the positives' scores, both sorted."""
+    chunks = (_subset_counts(a, p) for a, p in _tie_chunks((values, positives), length))
+    return _StreamCore(
+        chunks, positives.size, values.size - positives.size, max_points,
+        variance=variance,
+    )
 
 
 def _macro_curve(curves, auc_macro, max_points):
@@ -868,7 +1196,7 @@ def _evaluate(
     )
     if task == "binary":
         return _evaluate_binary(
-            labels == 1, scores, weight, finite, z, max_curve_points, notes, dtype, common
+            labels, scores, weight, finite, z, max_curve_points, notes, dtype, common
         )
     return _evaluate_multi(
         task, labels, scores, weight, finite, z, max_curve_points, notes, dtype, common
@@ -892,11 +1220,11 @@ def _class_problem(name, core, z, max_points, notes):
     return auc, _interval(auc, variance, z), core.curve(auc, max_points), variance
 
 
-def _evaluate_binary(positive, scores, weight, finite, z, max_points, notes, dtype, common):
+def _evaluate_binary(labels, scores, weight, finite, z, max_points, notes, dtype, common):
     names = common["class_names"]
     threshold = common["threshold"]
-    predicted = scores >= threshold
-    cm = _confusion(positive.astype(np.int64), predicted.astype(np.int64), 2, weight)
+    positive = labels == 1
+    cm = _binary_confusion(positive, scores >= threshold, weight)
     nan_point = OperatingPoint(threshold, math.nan, math.nan)
     if not finite:
         return ROCResult(
@@ -909,7 +1237,15 @@ def _evaluate_binary(positive, scores, weight, finite, z, max_points, notes, dty
             curves={names[1]: _nan_curve()}, notes=tuple(notes.messages),
             **common,
         )
-    core = _binary_core(positive, scores, weight)
+    log_loss = _binary_log_loss(positive, scores, weight, dtype)
+    if weight is None:
+        pos, neg = scores[positive], scores[~positive]
+        del positive  # the two copies replace it: keep the peak memory low
+        core = _pair_core(
+            pos, neg, _chunk_length(scores.nbytes, 2), max_points, threshold
+        )
+    else:
+        core = _binary_core(positive, scores, weight)
     auc, ci, curve, variance = _class_problem(names[1], core, z, max_points, notes)
     return ROCResult(
         task="binary",
@@ -921,7 +1257,7 @@ def _evaluate_binary(positive, scores, weight, finite, z, max_points, notes, dty
         auc_weighted=None,
         per_class_auc={names[1]: auc},
         per_class_ci={names[1]: ci},
-        log_loss=_binary_log_loss(positive, scores, weight, dtype),
+        log_loss=log_loss,
         confusion_matrix=cm,
         at_threshold=core.point(threshold),
         youden=core.youden(),
@@ -948,16 +1284,27 @@ def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, 
         cm = _confusion(labels, np.argmax(scores, axis=1), n_classes, weight)
     else:
         positive_of = lambda c: labels[:, c] == 1  # noqa: E731
-        predicted = (scores >= common["threshold"]).astype(np.int64)
-        cm = np.stack(
-            [_confusion(labels[:, c], predicted[:, c], 2, weight) for c in range(n_classes)]
-        )
+        cm = np.stack([
+            _binary_confusion(positive_of(c), scores[:, c] >= common["threshold"], weight)
+            for c in range(n_classes)
+        ])
 
     per_auc, per_ci, curves, prevalence = {}, {}, {}, []
     if finite:
+        # One contiguous row per class; unweighted, each row is then sorted in
+        # place and, after the classes, the whole copy for the micro average.
+        columns = _columns(scores)
+        length = _chunk_length(scores.nbytes, 2)
         for c, name in enumerate(names):
             positive = positive_of(c)
-            core = _binary_core(positive, np.ascontiguousarray(scores[:, c]), weight)
+            column = columns[c]
+            if weight is None:
+                positives = column[positive]
+                positives.sort()
+                column.sort()
+                core = _subset_core(column, positives, length, max_points)
+            else:
+                core = _binary_core(positive, column, weight)
             auc, ci, curve, _ = _class_problem(name, core, z, max_points, notes)
             per_auc[name], per_ci[name], curves[name] = auc, ci, curve
             prevalence.append(core.total_pos)
@@ -976,7 +1323,10 @@ def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, 
     )
 
     if finite:
-        auc_micro, micro_curve = _micro(task, labels, scores, weight, max_points, n_classes)
+        auc_micro, micro_curve = _micro(
+            task, labels, scores, weight, max_points, n_classes, columns
+        )
+        del columns
         if task == "multiclass":
             chosen = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
             log_loss = _weighted_mean(-_clipped_log(chosen, dtype), weight)
@@ -1017,22 +1367,34 @@ def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, 
     )
 
 
-def _micro(task, labels, scores, weight, max_points, n_classes):
-    """Micro-averaged AUC and curve over every (sample, class) entry."""
+def _micro(task, labels, scores, weight, max_points, n_classes, columns):
+    """Micro-averaged AUC and curve over every (sample, class) entry.
+
+    Unweighted, `columns` (the `(n_classes, n)` copy of the scores) is sorted
+    in place as one array: no second copy of the matrix is made.
+    """
     n = scores.shape[0]
-    if task == "multiclass":
-        positive_scores = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
-        positive_mask = None
+    if weight is None:
+        if task == "multiclass":
+            positives = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
+        else:
+            positives = scores[labels == 1]
+        positives.sort()
+        every = columns.reshape(-1)
+        every.sort()
+        core = _subset_core(
+            every, positives, _chunk_length(scores.nbytes, 2), max_points,
+            variance=False,
+        )
     else:
-        positive_mask = labels == 1
-        positive_scores = scores[positive_mask]
-    if weight is None and scores.size > _MICRO_EXACT_CURVE_MAX_ENTRIES:
-        return _micro_sorted(scores, positive_mask, positive_scores)
-    if positive_mask is None:
-        positive_mask = np.zeros(scores.shape, dtype=bool)
-        positive_mask[np.arange(n), labels] = True
-    flat_weight = None if weight is None else np.repeat(weight, n_classes)
-    core = _binary_core(positive_mask.ravel(), scores.ravel(), flat_weight)
+        if task == "multiclass":
+            positive_mask = np.zeros(scores.shape, dtype=bool)
+            positive_mask[np.arange(n), labels] = True
+        else:
+            positive_mask = labels == 1
+        core = _binary_core(
+            positive_mask.ravel(), scores.ravel(), np.repeat(weight, n_classes)
+        )
     if not core.defined:
         return math.nan, None
     auc, _ = core.auc_and_variance()

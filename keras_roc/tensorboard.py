@@ -179,14 +179,16 @@ class BackgroundWriter:
     """Runs writing jobs on one background thread, in submission order.
 
     Rendering figures, PNG encoding and event writing happen here, off the
-    training thread. The queue is bounded: when drawing falls behind, an
-    optional heavy job is skipped (never queued without bound) and the skip
-    is counted. The thread is not a daemon, so queued jobs finish even if
-    training raised and the interpreter is exiting; it ends by itself after
-    `IDLE_SECONDS` without work and restarts on the next job.
+    training thread. Light jobs (a few scalars) are always queued; heavy
+    jobs (images, histograms) are bounded: when drawing falls behind and
+    `max_heavy` heavy jobs already wait, a new one is skipped, never queued
+    without bound, and counted in `skipped`. The thread is not a daemon, so
+    queued jobs finish even if training raised and the interpreter is
+    exiting; it ends by itself after `IDLE_SECONDS` without work and
+    restarts on the next job.
 
     Args:
-        max_pending: Jobs that may wait in the queue. Defaults to `2`.
+        max_heavy: Heavy jobs that may wait. Defaults to `2`.
 
     Example:
 
@@ -202,70 +204,68 @@ class BackgroundWriter:
     #: Seconds without work after which the thread ends.
     IDLE_SECONDS = 2.0
 
-    def __init__(self, max_pending=2):
-        import queue
+    def __init__(self, max_heavy=2):
+        import collections
         import threading
 
-        self._queue = queue.Queue(maxsize=max_pending)
-        self._lock = threading.Lock()
+        self.max_heavy = max_heavy
+        self._jobs = collections.deque()
+        self._condition = threading.Condition()
+        self._heavy_waiting = 0
+        self._unfinished = 0
         self._thread = None
         self.skipped = 0
         self.errors = []
 
-    def _ensure_thread(self):
+    def submit(self, job, heavy=False):
+        """Queues `job`. Returns False if a heavy job was skipped instead."""
         import threading
 
-        with self._lock:
+        with self._condition:
+            if heavy and self._heavy_waiting >= self.max_heavy:
+                self.skipped += 1
+                return False
+            self._jobs.append((job, heavy))
+            self._heavy_waiting += heavy
+            self._unfinished += 1
+            self._condition.notify_all()
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="keras_roc-writer", daemon=False
                 )
                 self._thread.start()
+        return True
 
     def _run(self):
-        import queue
-
         while True:
-            try:
-                job = self._queue.get(timeout=self.IDLE_SECONDS)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        self._thread = None
-                        return
-                continue
+            with self._condition:
+                if not self._jobs:
+                    self._condition.wait(self.IDLE_SECONDS)
+                if not self._jobs:  # idle: end; submit() starts a new thread
+                    self._thread = None
+                    return
+                job, heavy = self._jobs.popleft()
+                self._heavy_waiting -= heavy
             try:
                 job()
             except Exception as error:  # reported on the training thread
                 self.errors.append(error)
             finally:
-                self._queue.task_done()
-
-    def submit(self, job, fallback=None):
-        """Queues `job`; if the queue is full, queues `fallback` instead.
-
-        Returns True if `job` was queued. With no `fallback`, waits for room.
-        """
-        import queue
-
-        queued = True
-        if fallback is None:
-            self._queue.put(job)
-        else:
-            try:
-                self._queue.put_nowait(job)
-            except queue.Full:
-                self.skipped += 1
-                queued = False
-                self._queue.put(fallback)
-        # Start the thread after queueing: an idle thread only ends while
-        # the queue is empty (checked under the same lock).
-        self._ensure_thread()
-        return queued
+                with self._condition:
+                    self._unfinished -= 1
+                    self._condition.notify_all()
 
     def wait(self):
         """Blocks until every queued job has run."""
-        self._queue.join()
+        with self._condition:
+            while self._unfinished:
+                self._condition.wait()
+
+    @property
+    def running(self):
+        """Whether the background thread is alive."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
 
     def pop_errors(self):
         """Errors raised by jobs since the last call."""

@@ -204,3 +204,46 @@ def test_instance_reused_across_fits(breast_cancer, tmp_path):
     assert len(history.history["val_roc_auc"]) == 2
     events = read_events(tmp_path / "validation")
     assert [s for s, _, _ in events["epoch_roc_auc"]] == [0, 1, 2, 3]
+
+
+def test_drawing_happens_off_the_training_thread_and_lagging_images_are_skipped(breast_cancer, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from keras_roc import figures
+
+    x, y, x_val, y_val = breast_cancer
+    drawn_on = []
+    original = figures.plot_roc
+
+    def slow_plot_roc(result, **kwargs):
+        drawn_on.append(threading.current_thread().name)
+        time.sleep(0.5)  # much slower than an epoch on 40 samples
+        return original(result, **kwargs)
+
+    monkeypatch.setattr(figures, "plot_roc", slow_plot_roc)
+    model = model_for(x.shape[1], 1, "sigmoid")
+    roc = keras_roc.ROCCallback(log_dir=tmp_path)
+    with pytest.warns(UserWarning, match="images are being skipped") as record:
+        model.fit(x[:40], y[:40], validation_data=(x_val, y_val), epochs=12, verbose=0, callbacks=[roc])
+    assert len([w for w in record if "skipped" in str(w.message)]) == 1
+    assert set(drawn_on) == {"keras_roc-writer"}
+    assert roc._worker.skipped > 0
+    events = read_events(tmp_path / "validation")
+    assert [s for s, _, _ in events["epoch_roc_auc"]] == list(range(12))  # scalars never skipped
+    image_steps = [s for s, _, _ in events["roc_curve"]]
+    assert image_steps[0] == 0 and len(image_steps) == 12 - roc._worker.skipped
+
+
+def test_writer_thread_ends_after_training(breast_cancer, tmp_path):
+    import threading
+    import time
+
+    x, y, x_val, y_val = breast_cancer
+    model = model_for(x.shape[1], 1, "sigmoid")
+    roc = keras_roc.ROCCallback(log_dir=tmp_path)
+    model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[roc])
+    deadline = time.monotonic() + 10 * keras_roc.tensorboard.BackgroundWriter.IDLE_SECONDS
+    while any(t.name == "keras_roc-writer" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(t.name == "keras_roc-writer" for t in threading.enumerate())
