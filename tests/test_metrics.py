@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import expit, softmax
 from scipy.stats import norm
+from sklearn.metrics import auc as sk_auc
 from sklearn.metrics import (
     confusion_matrix,
     log_loss,
@@ -61,6 +62,30 @@ def delong_reference(y, s, confidence=0.95):
     s10 = np.var(v10, ddof=1)
     s01 = np.var(v01, ddof=1)
     se = math.sqrt(s10 / m + s01 / n)
+    z = norm.ppf(0.5 + confidence / 2.0)
+    return auc, se, (max(0.0, auc - z * se), min(1.0, auc + z * se))
+
+
+def delong_reference_sorted(y, s, confidence=0.95):
+    """The same structural components, counted with binary searches.
+
+    V10 of a positive = (#negatives below + #negatives tied / 2) / n, and
+    V01 of a negative = (#positives above + #positives tied / 2) / m: the
+    row and column means of psi without forming the m x n matrix, for
+    inputs too large for `delong_reference`.
+    """
+    y = np.asarray(y)
+    s = np.asarray(s, dtype=np.float64)
+    pos, neg = np.sort(s[y == 1]), np.sort(s[y == 0])
+    m, n = pos.size, neg.size
+    below = np.searchsorted(neg, pos, side="left")
+    tied = np.searchsorted(neg, pos, side="right") - below
+    v10 = (below + 0.5 * tied) / n
+    above = m - np.searchsorted(pos, neg, side="right")
+    tied = np.searchsorted(pos, neg, side="right") - np.searchsorted(pos, neg, side="left")
+    v01 = (above + 0.5 * tied) / m
+    auc = v10.mean()
+    se = math.sqrt(np.var(v10, ddof=1) / m + np.var(v01, ddof=1) / n)
     z = norm.ppf(0.5 + confidence / 2.0)
     return auc, se, (max(0.0, auc - z * se), min(1.0, auc + z * se))
 
@@ -578,8 +603,8 @@ def test_micro_average_on_very_large_input():
     p = np.round(p / p.sum(axis=1, keepdims=True), 4)  # ties
     assert p.size > 4_000_000
     flat_y = label_binarize(y, classes=range(n_classes)).ravel()
-    expected_auc = roc_auc_score(flat_y, p.ravel())
     exact = sk_roc_curve(flat_y, p.ravel())
+    expected_auc = sk_auc(exact[0], exact[1])  # what roc_auc_score returns
     assert exact[0].size > 2000
     for limit in (2000, 100):
         result = evaluate(y, p, max_curve_points=limit)
@@ -865,6 +890,96 @@ def test_delong_matches_direct_computation(seed):
     assert result.auc_se == pytest.approx(se, rel=1e-10, abs=1e-14)
     assert result.auc_ci == pytest.approx(ci, rel=1e-10, abs=1e-14)
     assert result.per_class_ci["1"] == result.auc_ci
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sorted_reference_equals_direct_reference(seed):
+    y, s = binary_data(seed, n=200, ties=seed % 2 == 1)
+    direct = delong_reference(y, s)
+    counted = delong_reference_sorted(y, s)
+    assert counted[0] == pytest.approx(direct[0], abs=1e-14)
+    assert counted[1] == pytest.approx(direct[1], rel=1e-12)
+    assert counted[2] == pytest.approx(direct[2], rel=1e-12)
+
+
+@pytest.mark.parametrize("decimals", [None, 3, 1, 0])
+@pytest.mark.parametrize("weights", [None, "int"])
+def test_large_binary_everything_equals_references(decimals, weights):
+    """Tens of thousands of samples (so tie groups, thinning and any
+    chunked processing cross many boundaries): every output at once."""
+    rng = np.random.default_rng(200 + (decimals or 0))
+    n = 30_000
+    y = rng.integers(0, 2, n)
+    s = np.clip(rng.normal(0.45 + 0.15 * y, 0.25), 0.0, 1.0)
+    if decimals is not None:
+        s = np.round(s, decimals)
+    w = weights_for(200, n, weights)
+    exact = sk_roc_curve(y, s, sample_weight=w)
+    expected_auc = roc_auc_score(y, s, sample_weight=w)
+
+    result = evaluate(y, s, sample_weight=w, max_curve_points=None, threshold=0.5)
+    assert abs(result.auc - expected_auc) <= AUC_TOL
+    assert_curve_equals_sklearn(result.curve, y, s, w)
+    repeat = np.ones(n, dtype=int) if w is None else w.astype(int)
+    _, se, ci = delong_reference_sorted(np.repeat(y, repeat), np.repeat(s, repeat))
+    assert result.auc_se == pytest.approx(se, rel=1e-9)
+    assert result.auc_ci == pytest.approx(ci, rel=1e-9)
+    j = exact[1] - exact[0]
+    best = int(np.argmax(j))
+    assert result.youden.threshold == exact[2][best]
+    assert result.youden.youden_j == pytest.approx(j[best], abs=1e-12)
+    ww = np.ones(n) if w is None else w
+    called = s >= 0.5
+    assert result.at_threshold.sensitivity == pytest.approx(
+        ww[(y == 1) & called].sum() / ww[y == 1].sum(), abs=1e-12
+    )
+    assert result.at_threshold.specificity == pytest.approx(
+        ww[(y == 0) & ~called].sum() / ww[y == 0].sum(), abs=1e-12
+    )
+    assert result.log_loss == pytest.approx(log_loss(y, s, sample_weight=w), rel=1e-10)
+    np.testing.assert_allclose(
+        result.confusion_matrix,
+        confusion_matrix(y, called.astype(int), sample_weight=w),
+    )
+    for limit in (2000, 50):
+        thinned = evaluate(y, s, sample_weight=w, max_curve_points=limit)
+        assert thinned.auc == result.auc
+        if exact[0].size > limit:
+            assert_subset_of_exact(thinned.curve, *exact, limit)
+        else:
+            assert_curve_equals_sklearn(thinned.curve, y, s, w)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_large_multiclass_everything_equals_references(ties):
+    n, n_classes = 30_000, 3
+    y, p = multiclass_data(300, n=n, n_classes=n_classes, ties=ties)
+    y[:5] = 2  # class 0 never occurs in the first rows: uneven chunks
+    result = evaluate(y, p, max_curve_points=None, confidence=0.9)
+    binarized = label_binarize(y, classes=range(n_classes))
+    for average, value in [
+        ("macro", result.auc_macro),
+        ("micro", result.auc_micro),
+        ("weighted", result.auc_weighted),
+    ]:
+        expected = roc_auc_score(y, p, multi_class="ovr", average=average)
+        assert abs(value - expected) <= AUC_TOL, average
+    fprs, tprs = [], []
+    for c in range(n_classes):
+        assert_curve_equals_sklearn(result.curves[str(c)], binarized[:, c], p[:, c])
+        _, _, ci = delong_reference_sorted(binarized[:, c], p[:, c], 0.9)
+        assert result.per_class_ci[str(c)] == pytest.approx(ci, rel=1e-9)
+        fpr, tpr, _ = sk_roc_curve(binarized[:, c], p[:, c])
+        fprs.append(fpr)
+        tprs.append(tpr)
+    assert_curve_equals_sklearn(result.curves["micro"], binarized.ravel(), p.ravel())
+    all_fpr, mean_tpr = tutorial_macro_curve(fprs, tprs)
+    np.testing.assert_allclose(result.curves["macro"].fpr, all_fpr, rtol=0, atol=CURVE_TOL)
+    np.testing.assert_allclose(result.curves["macro"].tpr, mean_tpr, rtol=0, atol=CURVE_TOL)
+    assert result.log_loss == pytest.approx(log_loss(y, p), rel=1e-10)
+    np.testing.assert_array_equal(
+        result.confusion_matrix, confusion_matrix(y, p.argmax(axis=1))
+    )
 
 
 def test_delong_interval_is_clipped():
@@ -1403,6 +1518,57 @@ def test_property_equals_sklearn_or_nan_with_warning(problem):
         else:
             assert result.auc_se == pytest.approx(se, rel=1e-9, abs=1e-13)
             assert result.auc_ci == pytest.approx(ci, rel=1e-9, abs=1e-13)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(8_000, 25_000),
+    seed=st.integers(0, 2**32 - 1),
+    decimals=st.sampled_from([None, 4, 2, 1, 0]),
+    n_classes=st.sampled_from([1, 3]),
+    prevalence=st.sampled_from([0.5, 0.05, 0.999]),
+)
+def test_property_large_inputs_equal_sklearn(n, seed, decimals, n_classes, prevalence):
+    """Large inputs, where tie groups span any internal chunking: AUC,
+    DeLong interval, Youden point and exact curves still equal the references."""
+    rng = np.random.default_rng(seed)
+    if n_classes == 1:
+        y = (rng.uniform(size=n) < prevalence).astype(int)
+        y[:2] = [0, 1]
+        s = rng.normal(0.3 * y, 1.0)
+        s = np.round(s, decimals) if decimals is not None else s
+        result = evaluate(y, s, max_curve_points=None)
+        assert abs(result.auc - roc_auc_score(y, s)) <= AUC_TOL
+        assert_curve_equals_sklearn(result.curve, y, s)
+        _, se, ci = delong_reference_sorted(y, s)
+        assert result.auc_se == pytest.approx(se, rel=1e-9)
+        assert result.auc_ci == pytest.approx(ci, rel=1e-9)
+        fpr, tpr, thresholds = sk_roc_curve(y, s)
+        best = int(np.argmax(tpr - fpr))
+        assert result.youden.threshold == thresholds[best]
+        called = s >= 0.5
+        assert result.at_threshold.sensitivity == pytest.approx(
+            np.mean(called[y == 1]), abs=1e-12
+        )
+        thinned = evaluate(y, s, max_curve_points=100)
+        if fpr.size > 100:
+            assert_subset_of_exact(thinned.curve, fpr, tpr, thresholds, 100)
+    else:
+        y = rng.choice(n_classes, size=n, p=[prevalence, (1 - prevalence) / 2, (1 - prevalence) / 2])
+        y[:n_classes] = np.arange(n_classes)
+        p = (
+            dirichlet_scores(rng, n, n_classes) if decimals is None
+            else tied_probabilities(rng, n, n_classes, total=10 ** max(decimals, 1))
+        )
+        result = evaluate(y, p, max_curve_points=None)
+        binarized = label_binarize(y, classes=range(n_classes))
+        for c in range(n_classes):
+            assert abs(result.per_class_auc[str(c)] - roc_auc_score(binarized[:, c], p[:, c])) <= AUC_TOL
+            assert_curve_equals_sklearn(result.curves[str(c)], binarized[:, c], p[:, c])
+        assert abs(
+            result.auc_micro - roc_auc_score(binarized.ravel(), p.ravel())
+        ) <= AUC_TOL
+        assert_curve_equals_sklearn(result.curves["micro"], binarized.ravel(), p.ravel())
 
 
 @settings(max_examples=60, deadline=None)
