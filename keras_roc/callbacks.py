@@ -189,6 +189,24 @@ class _ValidationSource:
         return _Predictions(np.concatenate(labels), np.concatenate(scores), _join_weights(weights))
 
 
+def _drain_join(parts, index):
+    """Concatenates `part[index]` of every part, dropping each as it is copied.
+
+    Peak memory stays near one copy of the result (np.concatenate would hold
+    the parts and the result at once).
+    """
+    first = parts[0][index]
+    total = sum(part[index].shape[0] for part in parts)
+    joined = np.empty((total,) + first.shape[1:], first.dtype)
+    offset = 0
+    for position, part in enumerate(parts):
+        block = part[index]
+        joined[offset: offset + block.shape[0]] = block
+        offset += block.shape[0]
+        parts[position] = part[:index] + (None,) + part[index + 1:]
+    return joined
+
+
 def _join_weights(weights):
     present = [w is not None for w in weights]
     if not any(present):
@@ -329,11 +347,11 @@ class _FitCapture:
     def finish(self):
         """The pass's predictions, joined once (None before any batch)."""
         if self.predictions is None and self.parts:
-            labels = np.concatenate([p[0] for p in self.parts])
-            scores = np.concatenate([p[1] for p in self.parts])
-            weights = [p[2] if len(p) == 3 else None for p in self.parts]
-            self.parts = []
-            self.predictions = _Predictions(labels, scores, _join_weights(weights))
+            parts, self.parts = self.parts, []
+            weights = [p[2] if len(p) == 3 else None for p in parts]
+            weights = _join_weights(weights)
+            columns = [_drain_join(parts, 0), _drain_join(parts, 1)]
+            self.predictions = _Predictions(columns[0], columns[1], weights)
         return self.predictions
 
 
@@ -474,7 +492,9 @@ class _ValidationCallback(keras.callbacks.Callback):
         self._check_order(context)
         if self._uses_capture:
             self._attach_capture(context)
-        if self.log_dir is not None:
+        # Under a multi-worker strategy only the chief writes events.
+        chief = getattr(self.model.distribute_strategy.extended, "should_save_summary", True)
+        if self.log_dir is not None and chief:
             run_dir = os.path.join(self.log_dir, self._run_name)
             tensorboard.check_writable(run_dir)
             self._writer = tensorboard.EventWriter(run_dir)

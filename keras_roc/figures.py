@@ -570,8 +570,9 @@ def _draw_matrix(ax, values, texts, names, *, cmap, norm, title, fontsize,
     if texts is not None:
         colours = _text_colours(values, cmap, norm)
         for (i, j), text in np.ndenumerate(texts):
+            # Inside the axes: left out of the layout computation (faster).
             ax.text(j, i, text, ha="center", va="center", color=colours[i, j],
-                    fontsize=fontsize, gid="cell")
+                    fontsize=fontsize, gid="cell", in_layout=False)
     ticks = np.arange(n)
     labels = [_short(name) for name in names]
     ax.set_xticks(ticks, labels, rotation=45, ha="right", rotation_mode="anchor",
@@ -581,10 +582,11 @@ def _draw_matrix(ax, values, texts, names, *, cmap, norm, title, fontsize,
     ax.set_ylabel("True label")
     ax.set_title(title, fontsize="medium")
     ax.tick_params(length=0)
-    ax.set_xticks(np.arange(n + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(n + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=0.5 if n > 15 else 1.0)
-    ax.tick_params(which="minor", length=0)
+    # White cell borders: two line collections (cheaper than minor ticks).
+    edges = np.arange(n + 1) - 0.5
+    width = 0.5 if n > 15 else 1.0
+    ax.vlines(edges[1:-1], -0.5, n - 0.5, colors="white", linewidth=width)
+    ax.hlines(edges[1:-1], -0.5, n - 0.5, colors="white", linewidth=width)
     if colorbar:
         width = ax.get_position().width * ax.figure.get_figwidth()
         ax.figure.colorbar(image, ax=ax, fraction=float(np.clip(COLORBAR_INCHES / width, 0.02, 0.08)),

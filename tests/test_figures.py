@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from sklearn.metrics import (
     confusion_matrix,
     multilabel_confusion_matrix,

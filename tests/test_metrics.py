@@ -713,6 +713,48 @@ def test_operating_point_at_threshold(seed, weights, threshold):
     assert point.youden_j == pytest.approx(sensitivity + specificity - 1, abs=1e-12)
 
 
+@pytest.mark.parametrize("weights", [None, "float"])
+@pytest.mark.parametrize("threshold", [0.7, 0.3, 0.1])
+def test_float32_scores_at_threshold_compare_as_real_numbers(weights, threshold):
+    """A float32 score is positive when its real value is >= threshold.
+
+    float32(0.7) is just below 0.7 while float32(0.3) and float32(0.1) are
+    just above 0.3 and 0.1, so scores equal to the threshold's float32
+    rounding fall on either side of it. The confusion matrices and the
+    operating point must agree with the real comparison on every one.
+    """
+    rng = np.random.default_rng(29)
+    n = 200
+    y = np.r_[0, 1, rng.integers(0, 2, n - 2)]
+    s = rng.uniform(size=n).astype(np.float32)
+    s[rng.choice(n, 60, replace=False)] = np.float32(threshold)  # many at it
+    w = weights_for(29, n, weights)
+    ww = np.ones(n) if w is None else w
+    called = s.astype(np.float64) >= threshold  # the real comparison
+    result = evaluate(y, s, threshold=threshold, sample_weight=w)
+    np.testing.assert_allclose(
+        result.confusion_matrix,
+        confusion_matrix(y, called.astype(int), sample_weight=w),
+    )
+    assert result.at_threshold.sensitivity == pytest.approx(
+        ww[(y == 1) & called].sum() / ww[y == 1].sum(), abs=1e-12
+    )
+    assert result.at_threshold.specificity == pytest.approx(
+        ww[(y == 0) & ~called].sum() / ww[y == 0].sum(), abs=1e-12
+    )
+    labels = np.column_stack([y, 1 - y, y])
+    scores = np.column_stack([s, s, s[::-1]])
+    multilabel = evaluate(labels, scores, threshold=threshold, sample_weight=w)
+    assert multilabel.task == "multilabel"
+    np.testing.assert_allclose(
+        multilabel.confusion_matrix,
+        multilabel_confusion_matrix(
+            labels, (scores.astype(np.float64) >= threshold).astype(int),
+            sample_weight=w,
+        ),
+    )
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
 @pytest.mark.parametrize("ties", [False, True])
 @pytest.mark.parametrize("weights", [None, "int", "float"])
