@@ -497,8 +497,7 @@ class _ValidationCallback(keras.callbacks.Callback):
         if self.log_dir is not None and chief:
             run_dir = os.path.join(self.log_dir, self._run_name)
             tensorboard.check_writable(run_dir)
-            self._writer = tensorboard.EventWriter(run_dir)
-            self._worker = tensorboard.BackgroundWriter()
+            self._writer, self._worker = tensorboard.open_run(run_dir)
 
     @property
     def _uses_capture(self):
@@ -521,10 +520,8 @@ class _ValidationCallback(keras.callbacks.Callback):
             self._report_worker()
 
     def _close_writer(self):
-        if self._worker is not None:
-            self._worker.wait()
         if self._writer is not None:
-            self._writer.close()
+            tensorboard.close_run(self._writer)
             self._writer = None
 
     def on_test_begin(self, logs=None):
@@ -861,27 +858,36 @@ class ROCCallback(_ValidationCallback):
         if result.task != "binary":
             scalars.update({f"roc_auc_per_class/{n}": result.per_class_auc[n] for n in names})
         draw = self._images_due(epoch)
-        histograms = self.histograms
+        # Histogram counts and PR tables are small: computed here, in O(n),
+        # so queued jobs never hold the predictions.
+        distributions = []
+        if self.histograms:
+            for name, positive, scores in _one_vs_rest(result, data, self.from_logits, names):
+                distributions.append((
+                    name,
+                    tensorboard.histogram_data(scores[positive]),
+                    tensorboard.histogram_data(scores[~positive]),
+                    tensorboard.pr_curve_data(positive, scores, data.sample_weight)
+                    if np.isfinite(scores).all() else None,
+                ))
 
-        def write_scalars():
+        def write_light():
             writer.scalars(scalars, step=epoch)
+            for name, positives, negatives, pr_table in distributions:
+                writer.histogram(f"scores/{name}/positives", positives, step=epoch)
+                writer.histogram(f"scores/{name}/negatives", negatives, step=epoch)
+                if pr_table is not None:
+                    writer.pr_curve(f"pr_curve/{name}", pr_table, step=epoch)
             writer.flush()
 
-        def write_heavy():
-            if draw:
-                figure = figures.plot_roc(result, title=f"ROC, epoch {epoch}")
-                writer.image("roc_curve", figures.figure_to_png(figure), step=epoch)
-            if histograms:
-                for name, positive, scores in _one_vs_rest(result, data, self.from_logits, names):
-                    writer.histogram(f"scores/{name}/positives", scores[positive], step=epoch)
-                    writer.histogram(f"scores/{name}/negatives", scores[~positive], step=epoch)
-                    if np.isfinite(scores).all():
-                        writer.pr_curve(f"pr_curve/{name}", positive, scores, step=epoch, weights=data.sample_weight)
+        def write_figure():
+            figure = figures.plot_roc(result, title=f"ROC, epoch {epoch}")
+            writer.image("roc_curve", figures.figure_to_png(figure), step=epoch)
             writer.flush()
 
-        self._submit(write_scalars, heavy=False)
-        if draw or histograms:
-            self._submit(write_heavy, heavy=True)
+        self._submit(write_light, heavy=False)
+        if draw:
+            self._submit(write_figure, heavy=True)
 
 
 def _one_vs_rest(result, data, from_logits, names):

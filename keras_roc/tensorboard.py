@@ -11,11 +11,21 @@ split (`<log_dir>/validation`), scalar tags named like Keras names them
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 
 import numpy as np
 
-__all__ = ["BackgroundWriter", "EventWriter", "TAGS", "check_writable", "pr_curve_data"]
+__all__ = [
+    "BackgroundWriter",
+    "EventWriter",
+    "TAGS",
+    "check_writable",
+    "close_run",
+    "histogram_data",
+    "open_run",
+    "pr_curve_data",
+]
 
 #: Every tag keras_roc writes, in one place (public API: dashboards and
 #: scripts that read event files rely on these names). `{name}` is a class
@@ -31,6 +41,8 @@ TAGS = {
     "pr_curve/{name}": "PR-curve plugin: interactive precision-recall curve",
 }
 
+#: Buckets of the score histograms (TensorBoard's own default).
+HISTOGRAM_BUCKETS = 30
 #: Thresholds of the PR-curve summaries (TensorBoard's own default).
 PR_CURVE_THRESHOLDS = 201
 # Floor of the precision/recall denominators, as TensorBoard's pr_curve.
@@ -54,6 +66,36 @@ def check_writable(path):
             f"`log_dir` is not writable: cannot write to {path!r} "
             f"({error.strerror or error}). Pass a directory you can write to."
         ) from None
+
+
+def histogram_data(values, buckets=HISTOGRAM_BUCKETS):
+    """Histogram in TensorBoard's format: rows `[left_edge, right_edge, count]`.
+
+    Buckets span [min, max] of the finite values evenly, as
+    `tf.summary.histogram` makes them. Empty input gives `buckets` zero rows.
+
+    Args:
+        values: Array of any shape; NaN and infinite values are dropped.
+        buckets: Number of buckets. Defaults to `30`.
+
+    Returns:
+        float64 array of shape `(buckets, 3)`.
+    """
+    values = np.asarray(values, np.float64).ravel()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return np.zeros((buckets, 3))
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        counts = np.zeros(buckets)
+        counts[-1] = values.size
+        return np.stack([np.full(buckets, low), np.full(buckets, low), counts], axis=1)
+    width = (high - low) / buckets
+    index = np.minimum(((values - low) / width).astype(np.int64), buckets - 1)
+    counts = np.bincount(index, minlength=buckets).astype(np.float64)
+    edges = np.linspace(low, high, buckets + 1)
+    edges[-1] = high
+    return np.stack([edges[:-1], edges[1:], counts], axis=1)
 
 
 def pr_curve_data(positive, scores, weights=None, num_thresholds=PR_CURVE_THRESHOLDS):
@@ -136,22 +178,24 @@ class EventWriter:
         )
         self._write(tag, np.array([str(width), str(height), png], dtype=object), step, metadata)
 
-    def histogram(self, tag, values, step, buckets=30):
-        """Writes a histogram of `values` (non-finite values dropped)."""
-        import tensorflow as tf
+    def histogram(self, tag, buckets, step):
+        """Writes a histogram given as `histogram_data(values)` returns it.
 
-        values = np.asarray(values, np.float64)
-        values = values[np.isfinite(values)]
-        with self._tf_writer().as_default():
-            tf.summary.histogram(tag, values, step=step, buckets=buckets)
+        `tf.summary.histogram` is not used: it builds an n x buckets one-hot
+        matrix (240 MB for a million scores).
+        """
+        from tensorboard.plugins.histogram import metadata as histogram_metadata
 
-    def pr_curve(self, tag, positive, scores, step, weights=None, num_thresholds=PR_CURVE_THRESHOLDS):
-        """Writes a precision-recall curve for TensorBoard's PR-curve plugin."""
+        metadata = histogram_metadata.create_summary_metadata(display_name=tag, description="")
+        self._write(tag, np.asarray(buckets, np.float64), step, metadata)
+
+    def pr_curve(self, tag, data, step):
+        """Writes `pr_curve_data(...)` for TensorBoard's PR-curve plugin."""
         from tensorboard.plugins.pr_curve import metadata as pr_metadata
 
-        data = pr_curve_data(positive, scores, weights, num_thresholds)
+        data = np.asarray(data, np.float32)
         metadata = pr_metadata.create_summary_metadata(
-            display_name=tag, description="", num_thresholds=num_thresholds
+            display_name=tag, description="", num_thresholds=data.shape[1]
         )
         self._write(tag, data, step, metadata)
 
@@ -179,8 +223,9 @@ class BackgroundWriter:
     """Runs writing jobs on one background thread, in submission order.
 
     Rendering figures, PNG encoding and event writing happen here, off the
-    training thread. Light jobs (a few scalars) are always queued; heavy
-    jobs (images, histograms) are bounded: when drawing falls behind and
+    training thread. Jobs hold only small, already computed data (results,
+    histogram counts), never the predictions. Light jobs (a few scalars) are
+    always queued; heavy jobs (figures) are bounded: when drawing falls behind and
     `max_heavy` heavy jobs already wait, a new one is skipped, never queued
     without bound, and counted in `skipped`. The thread is not a daemon, so
     queued jobs finish even if training raised and the interpreter is
@@ -206,7 +251,6 @@ class BackgroundWriter:
 
     def __init__(self, max_heavy=2):
         import collections
-        import threading
 
         self.max_heavy = max_heavy
         self._jobs = collections.deque()
@@ -219,8 +263,6 @@ class BackgroundWriter:
 
     def submit(self, job, heavy=False):
         """Queues `job`. Returns False if a heavy job was skipped instead."""
-        import threading
-
         with self._condition:
             if heavy and self._heavy_waiting >= self.max_heavy:
                 self.skipped += 1
@@ -271,3 +313,45 @@ class BackgroundWriter:
         """Errors raised by jobs since the last call."""
         errors, self.errors = self.errors, []
         return errors
+
+
+# One writer and one writer thread per run directory, shared by every
+# keras_roc callback writing there: TensorBoard's Python loader follows only
+# the newest event file of a run, so a second file would hide the first.
+_OPEN_RUNS = {}
+_OPEN_RUNS_LOCK = threading.Lock()
+# Heavy jobs that may wait, per callback sharing a run directory.
+_HEAVY_JOBS_PER_USER = 4
+
+
+def open_run(run_dir):
+    """The shared `(EventWriter, BackgroundWriter)` of `run_dir`.
+
+    Every call must be matched by one `close_run(writer)`.
+    """
+    key = os.path.abspath(run_dir)
+    with _OPEN_RUNS_LOCK:
+        entry = _OPEN_RUNS.get(key)
+        if entry is None:
+            entry = _OPEN_RUNS[key] = [EventWriter(run_dir), BackgroundWriter(), 0]
+        entry[2] += 1
+        entry[1].max_heavy = _HEAVY_JOBS_PER_USER * entry[2]
+        return entry[0], entry[1]
+
+
+def close_run(writer):
+    """Releases `open_run`'s writer; the last user waits and closes it."""
+    key = os.path.abspath(writer.run_dir)
+    with _OPEN_RUNS_LOCK:
+        entry = _OPEN_RUNS.get(key)
+        if entry is None or entry[0] is not writer:
+            return
+        entry[2] -= 1
+        last = entry[2] == 0
+        if last:
+            del _OPEN_RUNS[key]
+        else:
+            entry[1].max_heavy = _HEAVY_JOBS_PER_USER * entry[2]
+    if last:
+        entry[1].wait()
+        writer.close()

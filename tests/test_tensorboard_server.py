@@ -16,9 +16,11 @@ read while they grow. The two loaders TensorBoard has are both tested:
   (`--load_fast=auto`) whenever the binary exists, as it does here.
 - `python`: `--load_fast=false --reload_multifile=true`, the pure-Python
   multiplexer. `--reload_multifile=true` is needed: by default that loader
-  only follows the newest event file of a run directory, and the
-  `validation` run gets one file per writer (Keras's and keras_roc's), so it
-  would stop updating the older files after their first epoch.
+  only follows the newest event file of a run directory
+  (`backend/event_processing/directory_watcher.py`), and `validation` gets
+  one file per writer (Keras's TensorBoard, ROCCallback and
+  ConfusionMatrixCallback each open one), so the older files stop updating
+  after the first epoch while training runs.
 
 The data API routes and response formats used here are those of the
 installed tensorboard (2.21): `backend/application.py`,
