@@ -115,12 +115,21 @@ def pr_curve_data(positive, scores, weights=None, num_thresholds=PR_CURVE_THRESH
     Returns:
         float32 array of shape `(6, num_thresholds)`.
     """
-    scores = np.clip(np.nan_to_num(np.asarray(scores, np.float64)), 0.0, 1.0)
-    buckets = np.floor(scores * (num_thresholds - 1)).astype(np.int64)
-    weights = np.ones(scores.shape) if weights is None else np.asarray(weights, np.float64)
+    # Bucket index of each score, built in one float32 buffer (O(n) memory).
+    buckets = np.multiply(scores, num_thresholds - 1, dtype=np.float32)
+    np.nan_to_num(buckets, copy=False)
+    np.clip(buckets, 0, num_thresholds - 1, out=buckets)
+    buckets = buckets.astype(np.int32)
     positive = np.asarray(positive, bool)
-    tp_bucket = np.bincount(buckets, np.where(positive, weights, 0.0), num_thresholds)
-    fp_bucket = np.bincount(buckets, np.where(positive, 0.0, weights), num_thresholds)
+    if weights is None:
+        tp_bucket = np.bincount(buckets[positive], minlength=num_thresholds)
+        fp_bucket = np.bincount(buckets[~positive], minlength=num_thresholds)
+    else:
+        weights = np.asarray(weights, np.float64)
+        tp_bucket = np.bincount(buckets[positive], weights[positive], num_thresholds)
+        fp_bucket = np.bincount(buckets[~positive], weights[~positive], num_thresholds)
+    tp_bucket = tp_bucket.astype(np.float64)
+    fp_bucket = fp_bucket.astype(np.float64)
     tp = np.cumsum(tp_bucket[::-1])[::-1]
     fp = np.cumsum(fp_bucket[::-1])[::-1]
     tn = fp[0] - fp
