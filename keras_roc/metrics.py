@@ -704,6 +704,10 @@ _CHUNK_BYTES_PER_ELEMENT = 64
 #: But a chunk takes at least this many elements of each sorted input: fewer
 #: would let the per-chunk Python overhead dominate.
 _MIN_CHUNK_ELEMENTS = 1 << 13
+#: The sparse path (`_StreamCore.add_sparse`) is taken when positives plus
+#: tied pairs are at most this fraction of the scores: its work is
+#: O(k log n) for k of them, against several passes over n otherwise.
+_SPARSE_FRACTION = 1 / 8
 #: Rows per block when a score matrix is copied to one contiguous row per
 #: class: small enough for a block to stay in cache, which makes the copy
 #: about 7x faster than copying strided columns one at a time.
@@ -919,6 +923,11 @@ class _CurveStream:
         )
         self.n_groups += tps.size
 
+    def add_vertices(self, tps, fps, thresholds):
+        """Adds every vertex of the curve at once (decided by the caller)."""
+        self._emit(tps, fps, lambda i: thresholds[i])
+        self.n_groups = tps.size
+
     def _emit(self, tps, fps, thresholds_of):
         """Takes the next vertices of the exact curve, in order, by their
         counts; `thresholds_of(i)` gives the thresholds of vertices `i`."""
@@ -941,8 +950,9 @@ class _CurveStream:
 
     def finish(self, auc):
         """The `RocCurve`, starting at the origin."""
-        threshold, tp, fp, _, emitted = self.pending
-        if not emitted:  # the last group is always a vertex
+        if self.pending is not None and not self.pending[-1]:
+            # The last group is always a vertex.
+            threshold, tp, fp, _, _ = self.pending
             self._emit(np.array([tp]), np.array([fp]), lambda i: threshold[i])
         parts = self.every if self.every is not None else self.chosen
         thresholds = np.concatenate([[np.inf]] + [p[0] for p in parts])
@@ -957,22 +967,22 @@ class _CurveStream:
 class _StreamCore:
     """An unweighted binary problem summarised in one pass over tie groups.
 
-    `chunks` yields `(values, starts, n_pos)` chunks, highest scores first
-    (see the chunk sources above). Offers `_BinaryCore`'s interface, with
-    everything computed in the pass: the curve for the `max_points` given
-    here, and the operating point from `point_counts`, the (tp, fp) counts
-    at the one threshold `point` is asked about.
+    Fed with `add_chunk` (chunks of groups, highest scores first; see the
+    chunk sources above) or `add_sparse` (the whole problem at once), then
+    `finish`; `_stream_core` and `_sparse_core` do this. Offers
+    `_BinaryCore`'s interface, everything computed in the pass: the curve
+    for the `max_points` given here, and the operating point from
+    `point_counts`, the (tp, fp) counts at the one threshold `point` is
+    asked about.
     """
 
-    def __init__(self, chunks, total_pos, total_neg, max_points, *,
+    def __init__(self, total_pos, total_neg, max_points, *,
                  variance=True, youden=False, point_counts=(0, 0)):
         self.total_pos, self.total_neg = float(total_pos), float(total_neg)
         self.max_points = max_points
         self._point = point_counts
         self._auc = self._variance = math.nan
         self._curve = self._youden = None
-        if not self.defined:
-            return
         self._n_pos, self._n_neg = int(total_pos), int(total_neg)
         self._variance_wanted, self._youden_wanted = variance, youden
         self._twice_area = 0  # 2 * n_pos * n_neg * AUC, an exact integer
@@ -980,18 +990,13 @@ class _StreamCore:
         self._curve_stream = _CurveStream(self._n_pos, self._n_neg, max_points)
         self._tp_above = self._fp_above = 0  # counts above the current chunk
         self._best_j, self._best = -math.inf, None
-        chunks = iter(chunks)
-        while (chunk := next(chunks, None)) is not None:
-            self._add_chunk(*chunk)
-            del chunk  # free it before the next chunk is made
-        self._finish()
 
     @property
     def defined(self):
         return self.total_pos > 0 and self.total_neg > 0
 
-    def _add_chunk(self, values, starts, pos_count):
-        n_pos, n_neg = self._n_pos, self._n_neg
+    def add_chunk(self, values, starts, pos_count):
+        """Adds the groups of one chunk, below those added before."""
         last = starts.size - 1
         # Negatives at each distinct score: run lengths minus positives.
         neg_count = np.empty_like(starts)
@@ -1009,12 +1014,65 @@ class _StreamCore:
             return values[starts[last - i]]
 
         self._curve_stream.add(thresholds_at, tps, fps, pos_in, neg_in)
-
-        # The AUC and DeLong's components need only the groups holding
-        # positives: the negatives between two of them all have the same
-        # positives above them.
         k = last - np.flatnonzero(pos_count)[::-1]
-        pos_k, neg_k, tps_k, fps_k = pos_in[k], neg_in[k], tps[k], fps[k]
+        self._add_positive_groups(
+            pos_in[k], neg_in[k], tps[k], fps[k], int(fps[-1]),
+            lambda i: thresholds_at(k[i]),
+        )
+        self._tp_above, self._fp_above = int(tps[-1]), int(fps[-1])
+
+    def add_sparse(self, values, positives, tie):
+        """Adds the whole problem from its special runs of tied scores.
+
+        Special runs hold a positive or a tie (`tie`: the indices `i` with
+        `values[i] == values[i + 1]`); every other score is one negative
+        alone, whose counts follow from its position. Costs
+        O((positives + ties) log n) after the sort, not O(n).
+        """
+        n_pos, m = self._n_pos, values.size
+        special = np.unique(np.concatenate((positives, values[tie])))
+        lo = np.searchsorted(values, special, side="left")
+        hi = np.searchsorted(values, special, side="right")
+        pos_below = np.searchsorted(positives, special, side="left")
+        pos_in = np.searchsorted(positives, special, side="right") - pos_below
+        neg_in = (hi - lo) - pos_in
+        tps = n_pos - pos_below
+        fps = (m - lo) - tps
+        k = np.flatnonzero(pos_in)[::-1]  # decreasing scores
+        self._add_positive_groups(
+            pos_in[k], neg_in[k], tps[k], fps[k], self._n_neg,
+            lambda i: special[k[i]],
+        )
+
+        # A run is a vertex when its counts differ from the next lower run's,
+        # which is a lone negative, (0, 1), unless a special run ends where
+        # it starts. The lowest and the highest runs always are vertices.
+        touching = hi[:-1] == lo[1:]  # special run j + 1 sits on run j
+        lower_pos = np.zeros_like(pos_in)
+        lower_neg = np.ones_like(neg_in)
+        lower_pos[1:][touching] = pos_in[:-1][touching]
+        lower_neg[1:][touching] = neg_in[:-1][touching]
+        is_vertex = (pos_in != lower_pos) | (neg_in != lower_neg)
+        is_vertex |= (lo == 0) | (hi == m)
+        # A lone negative right above a special run differs from it...
+        above = hi[np.append(~touching, True)]
+        # ...and lone negatives at the very bottom or top are vertices too.
+        ends = ([0] if lo[0] > 0 else []) + ([m - 1] if hi[-1] < m else [])
+        vertices = np.unique(np.concatenate((
+            lo[is_vertex], above[above < m], np.array(ends, dtype=lo.dtype)
+        )))[::-1]  # run starts, decreasing scores
+        tps_v = n_pos - np.searchsorted(positives, values[vertices], side="left")
+        self._curve_stream.add_vertices(tps_v, (m - vertices) - tps_v, values[vertices])
+
+    def _add_positive_groups(self, pos_k, neg_k, tps_k, fps_k, fps_end, threshold_of):
+        """AUC, DeLong moments and Youden's J from the groups holding
+        positives (decreasing scores) of the current chunk; `fps_end` is the
+        cumulative negatives at the chunk's end.
+
+        The negatives between two such groups all have the same positives
+        above them, so no other group is needed.
+        """
+        n_pos, n_neg = self._n_pos, self._n_neg
         below = n_neg - fps_k  # negatives below each group
         # Each positive outranks the negatives below its group and ties with
         # (counts half of) those in it.
@@ -1026,25 +1084,25 @@ class _StreamCore:
             # negatives tied with positives...
             self._v01.add(neg_k, (tps_k - 0.5 * pos_k) / n_pos)
             # ...and for those between groups holding positives.
-            between = np.empty(k.size + 1, dtype=np.int64)
+            between = np.empty(pos_k.size + 1, dtype=np.int64)
             between[:-1] = fps_k - neg_k
-            between[-1] = fps[-1]
+            between[-1] = fps_end
             between[0] -= self._fp_above
             between[1:] -= fps_k
-            above = np.empty(k.size + 1)
+            above = np.empty(pos_k.size + 1)
             above[0] = self._tp_above
             above[1:] = tps_k
             self._v01.add(between, above / n_pos)
-        if self._youden_wanted and k.size:
+        if self._youden_wanted and pos_k.size:
             # Youden's J peaks at a group holding positives.
             j = tps_k / n_pos - fps_k / n_neg
             top = int(np.argmax(j))
             if j[top] > self._best_j:
                 self._best_j = j[top]
-                self._best = (thresholds_at(k[top]), tps_k[top], fps_k[top])
-        self._tp_above, self._fp_above = int(tps[-1]), int(fps[-1])
+                self._best = (threshold_of(top), tps_k[top], fps_k[top])
 
-    def _finish(self):
+    def finish(self):
+        """Computes the results once every group has been added."""
         n_pos, n_neg = self._n_pos, self._n_neg
         self._auc = self._twice_area / (2 * n_pos * n_neg)  # correctly rounded
         if self._variance_wanted and n_pos > 1 and n_neg > 1:
@@ -1087,6 +1145,18 @@ class _StreamCore:
         return self._youden
 
 
+def _stream_core(chunks, total_pos, total_neg, max_points, **options):
+    """A `_StreamCore` fed chunk by chunk."""
+    core = _StreamCore(total_pos, total_neg, max_points, **options)
+    if core.defined:
+        chunks = iter(chunks)
+        while (chunk := next(chunks, None)) is not None:
+            core.add_chunk(*chunk)
+            del chunk  # free it before the next chunk is made
+        core.finish()
+    return core
+
+
 def _binary_chunks(scores, positive):
     """Sorted copies of binary scores, as chunks for `_StreamCore`.
 
@@ -1107,16 +1177,25 @@ def _binary_chunks(scores, positive):
 
 
 def _subset_core(values, positives, max_points, score_nbytes, variance=True):
-    """Streamed core from all the scores and the positives' scores, sorted.
+    """Core from all the scores and the positives' scores, both sorted.
 
-    `score_nbytes`, the size of the whole score array, sets the chunk size.
+    Sparse (see `_StreamCore.add_sparse`) when positives and ties are rare,
+    as for one class of many; streamed otherwise. `score_nbytes`, the size
+    of the whole score array, sets the chunk size.
     """
+    n_pos, n_neg = positives.size, values.size - positives.size
+    rare = values.size * _SPARSE_FRACTION
+    if 0 < n_pos <= rare and n_neg > 0:
+        tied = values[1:] == values[:-1]
+        if n_pos + np.count_nonzero(tied) <= rare:
+            core = _StreamCore(n_pos, n_neg, max_points, variance=variance)
+            core.add_sparse(values, positives, np.flatnonzero(tied))
+            core.finish()
+            return core
+        del tied
     length = _chunk_length(score_nbytes, 2)
     chunks = (_subset_groups(a, p) for a, p in _tie_chunks((values, positives), length))
-    return _StreamCore(
-        chunks, positives.size, values.size - positives.size, max_points,
-        variance=variance,
-    )
+    return _stream_core(chunks, n_pos, n_neg, max_points, variance=variance)
 
 
 def _macro_curve(curves, auc_macro, max_points):
@@ -1352,7 +1431,7 @@ def _evaluate_binary(labels, scores, weight, finite, z, max_points, notes, dtype
         point_counts = _counts_at(scores, positive, threshold)
         n_pos, chunks = _binary_chunks(scores, positive)
         del positive  # keep the peak memory near one copy of the scores
-        core = _StreamCore(
+        core = _stream_core(
             chunks, n_pos, scores.size - n_pos, max_points, youden=True,
             point_counts=point_counts,
         )
