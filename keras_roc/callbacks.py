@@ -72,6 +72,9 @@ class _Predictions:
         self.y_true = y_true
         self.y_score = y_score
         self.sample_weight = sample_weight
+        # Results by evaluation settings: callbacks sharing these predictions
+        # and settings evaluate once.
+        self.results = {}
 
 
 def _to_numpy(value):
@@ -646,15 +649,18 @@ class _ValidationCallback(keras.callbacks.Callback):
         return entry[1]
 
     def _evaluate(self, data):
-        result = metrics._evaluate(
-            data.y_true,
-            data.y_score,
-            task=self.task,
-            class_names=self.class_names,
-            from_logits=self.from_logits,
-            sample_weight=data.sample_weight,
-            threshold=self.threshold,
-        )
+        settings = (self.task, self.class_names, self.from_logits, self.threshold)
+        result = data.results.get(settings)
+        if result is None:
+            result = data.results[settings] = metrics._evaluate(
+                data.y_true,
+                data.y_score,
+                task=self.task,
+                class_names=self.class_names,
+                from_logits=self.from_logits,
+                sample_weight=data.sample_weight,
+                threshold=self.threshold,
+            )
         for note in result.notes:
             self._warn_once(note)
         return result

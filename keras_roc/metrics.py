@@ -697,10 +697,10 @@ def _binary_confusion(positive, predicted, weight):
 
 #: Chunk temporaries are sized to stay under this fraction of the bytes of
 #: the whole score array (all classes) given to `evaluate`...
-_CHUNK_MEMORY_FRACTION = 0.25
-#: ...assuming this many bytes of temporaries per element of a chunk (a few
-#: int64 arrays per distinct score, and scores are mostly distinct).
-_CHUNK_BYTES_PER_ELEMENT = 64
+_CHUNK_MEMORY_FRACTION = 0.5
+#: ...given about this many bytes of temporaries per element of a chunk
+#: (measured: a dozen int64 arrays per distinct score, at their peak).
+_CHUNK_BYTES_PER_ELEMENT = 128
 #: But a chunk takes at least this many elements of each sorted input: fewer
 #: would let the per-chunk Python overhead dominate.
 _MIN_CHUNK_ELEMENTS = 1 << 13
@@ -756,6 +756,16 @@ def _run_starts(values):
     change[:1] = True
     np.not_equal(values[1:], values[:-1], out=change[1:])
     return np.flatnonzero(change)
+
+
+def _merged_unique(arrays):
+    """Distinct values of ascending arrays, ascending.
+
+    Not np.unique: it hashes (NumPy 2.3+) where merging sorted runs with
+    the stable sort (timsort) takes linear time.
+    """
+    merged = np.sort(np.concatenate(arrays), kind="stable")
+    return merged[_run_starts(merged)]
 
 
 def _per_run_sums(flags, starts):
@@ -1030,7 +1040,7 @@ class _StreamCore:
         O((positives + ties) log n) after the sort, not O(n).
         """
         n_pos, m = self._n_pos, values.size
-        special = np.unique(np.concatenate((positives, values[tie])))
+        special = _merged_unique((positives, values[tie]))
         lo = np.searchsorted(values, special, side="left")
         hi = np.searchsorted(values, special, side="right")
         pos_below = np.searchsorted(positives, special, side="left")
@@ -1058,9 +1068,9 @@ class _StreamCore:
         above = hi[np.append(~touching, True)]
         # ...and lone negatives at the very bottom or top are vertices too.
         ends = ([0] if lo[0] > 0 else []) + ([m - 1] if hi[-1] < m else [])
-        vertices = np.unique(np.concatenate((
-            lo[is_vertex], above[above < m], np.array(ends, dtype=lo.dtype)
-        )))[::-1]  # run starts, decreasing scores
+        vertices = _merged_unique(
+            (lo[is_vertex], above[above < m], np.array(ends, dtype=lo.dtype))
+        )[::-1]  # run starts, decreasing scores
         tps_v = n_pos - np.searchsorted(positives, values[vertices], side="left")
         self._curve_stream.add_vertices(tps_v, (m - vertices) - tps_v, values[vertices])
 
