@@ -247,3 +247,24 @@ def test_writer_thread_ends_after_training(breast_cancer, tmp_path):
     while any(t.name == "keras_roc-writer" for t in threading.enumerate()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(t.name == "keras_roc-writer" for t in threading.enumerate())
+
+
+def test_multi_output_model_reuses_fits_pass_for_the_named_output(breast_cancer):
+    x, y, x_val, y_val = breast_cancer
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((x.shape[1],))
+    hidden = keras.layers.Dense(4, activation="relu")(inputs)
+    model = keras.Model(inputs, {
+        "diagnosis": keras.layers.Dense(1, activation="sigmoid", name="diagnosis")(hidden),
+        "size": keras.layers.Dense(1, name="size")(hidden),
+    })
+    model.compile("adam", {"diagnosis": "binary_crossentropy", "size": "mse"})
+    targets = {"diagnosis": y, "size": x[:, 0]}
+    validation = (x_val, {"diagnosis": y_val, "size": x_val[:, 0]})
+    with pytest.raises(ValueError, match="pass `output=`"):
+        model.fit(x, targets, validation_data=validation, epochs=1, verbose=0, callbacks=[keras_roc.ROCCallback()])
+    roc = keras_roc.ROCCallback(output="diagnosis")
+    history = model.fit(x, targets, validation_data=validation, epochs=1, verbose=0, callbacks=[roc])
+    probs = model.predict(x_val, verbose=0)["diagnosis"][:, 0]
+    assert history.history["val_roc_auc"][0] == pytest.approx(roc_auc_score(y_val, probs), abs=EXACT)
+    assert history.history["val_size_loss"]  # fit's own logs are intact
