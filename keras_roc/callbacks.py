@@ -398,12 +398,14 @@ class _ResultMetric(keras.metrics.Metric):
 
 
 class _ValidationCallback(keras.callbacks.Callback):
-    """Shared machinery: validation data, one prediction pass, writers."""
+    """Shared machinery: validation data, one prediction pass, writers.
 
-    # Scores `>=` this threshold are called positive unless set otherwise.
+    No batch-level hook is overridden, so Keras keeps dispatching batch
+    callbacks asynchronously.
+    """
+
+    # The TensorBoard run, as keras.callbacks.TensorBoard names it.
     _run_name = "validation"
-    # keras_roc callbacks read Keras's batch logs never; batch hooks are not
-    # overridden, so Keras keeps dispatching them asynchronously.
 
     def __init__(
         self,
@@ -467,30 +469,29 @@ class _ValidationCallback(keras.callbacks.Callback):
         self._keras_tensorboard_logs_keys = False
         source = self._source
         if source is None:
-            if context.known and context.validation_data is None:
+            if not context.known:
+                raise ValueError(
+                    f"{type(self).__name__} could not find the arguments of "
+                    "`model.fit` (an unsupported Keras version, or the "
+                    "callback was not called by `fit`); pass "
+                    "`validation_data=(x_val, y_val)` to the callback."
+                )
+            if context.validation_data is None:
                 raise ValueError(
                     f"{type(self).__name__} has no validation data: pass "
                     "`validation_data=(x_val, y_val)` to `model.fit` (the "
                     "callback then reuses fit's validation pass) or to the "
                     "callback itself."
                 )
-            if context.known:
-                source = _ValidationSource(context.validation_data, self.batch_size)
-            if self.model.jit_compile or not context.known:
+            source = _ValidationSource(context.validation_data, self.batch_size)
+            if self.model.jit_compile:
                 self._fallback_source = source
                 self._warn_once(
                     "The model is compiled with jit_compile=True, and XLA "
                     "cannot hand predictions back to Python from inside the "
                     "compiled test step; using one extra prediction pass over "
                     "fit's validation data per epoch instead."
-                    if context.known else
-                    "Could not find fit's validation data on this Keras "
-                    "version; pass `validation_data=` to the callback."
                 )
-                if source is None:
-                    raise ValueError(
-                        f"{type(self).__name__}: pass `validation_data=` to the callback."
-                    )
         self._task = self._check_model_and_labels(source)
         self._check_order(context)
         if self._uses_capture:

@@ -708,6 +708,8 @@ _MIN_CHUNK_ELEMENTS = 1 << 13
 #: tied pairs are at most this fraction of the scores: its work is
 #: O(k log n) for k of them, against several passes over n otherwise.
 _SPARSE_FRACTION = 1 / 8
+#: Elements per block when counting ties (a bool temporary this long).
+_TIE_COUNT_BLOCK = 1 << 20
 #: Rows per block when a score matrix is copied to one contiguous row per
 #: class: small enough for a block to stay in cache, which makes the copy
 #: about 7x faster than copying strided columns one at a time.
@@ -756,6 +758,20 @@ def _run_starts(values):
     change[:1] = True
     np.not_equal(values[1:], values[:-1], out=change[1:])
     return np.flatnonzero(change)
+
+
+def _ties_at_most(values, limit):
+    """Whether sorted `values` has at most `limit` pairs of equal neighbours.
+
+    Counts block by block and stops as soon as the limit is passed.
+    """
+    count = 0
+    for start in range(0, values.size - 1, _TIE_COUNT_BLOCK):
+        block = values[start:start + _TIE_COUNT_BLOCK + 1]
+        count += int(np.count_nonzero(block[1:] == block[:-1]))
+        if count > limit:
+            return False
+    return True
 
 
 def _merged_unique(arrays):
@@ -1195,14 +1211,11 @@ def _subset_core(values, positives, max_points, score_nbytes, variance=True):
     """
     n_pos, n_neg = positives.size, values.size - positives.size
     rare = values.size * _SPARSE_FRACTION
-    if 0 < n_pos <= rare and n_neg > 0:
-        tied = values[1:] == values[:-1]
-        if n_pos + np.count_nonzero(tied) <= rare:
-            core = _StreamCore(n_pos, n_neg, max_points, variance=variance)
-            core.add_sparse(values, positives, np.flatnonzero(tied))
-            core.finish()
-            return core
-        del tied
+    if 0 < n_pos <= rare and n_neg > 0 and _ties_at_most(values, rare - n_pos):
+        core = _StreamCore(n_pos, n_neg, max_points, variance=variance)
+        core.add_sparse(values, positives, np.flatnonzero(values[1:] == values[:-1]))
+        core.finish()
+        return core
     length = _chunk_length(score_nbytes, 2)
     chunks = (_subset_groups(a, p) for a, p in _tie_chunks((values, positives), length))
     return _stream_core(chunks, n_pos, n_neg, max_points, variance=variance)
