@@ -900,14 +900,9 @@ class ROCCallback(_ValidationCallback):
 def _one_vs_rest(result, data, from_logits, names):
     """Yields (class name, positive mask, probabilities) per class."""
     checked = metrics._validate(data.y_true, data.y_score, result.task, None, None)
-    scores = checked.scores
-    if from_logits:
-        if result.task == "multiclass" or (result.task == "binary" and scores.ndim == 2):
-            scores = metrics._softmax(scores)
-        else:
-            scores = metrics._sigmoid(scores)
+    scores = metrics._probabilities(result.task, checked.scores, from_logits)
     if result.task == "binary":
-        yield names[0], checked.labels == 1, scores[:, 1] if scores.ndim == 2 else scores
+        yield names[0], checked.labels == 1, scores
         return
     for index, name in enumerate(result.class_names):
         if name not in names:

@@ -773,14 +773,7 @@ def _plot_multilabel_matrices(matrices, names, normalize, ax, cmap):
 
 def _probabilities(data, from_logits):
     """The scores `evaluate` ranks: probabilities after sigmoid/softmax."""
-    scores = data.scores
-    if from_logits:
-        if data.task == "multiclass" or (data.task == "binary" and scores.ndim == 2):
-            scores = metrics._softmax(scores)
-        else:
-            scores = metrics._sigmoid(scores)
-    if data.task == "binary" and scores.ndim == 2:
-        scores = scores[:, 1]
+    scores = metrics._probabilities(data.task, data.scores, from_logits)
     return np.asarray(scores, dtype=np.float64)
 
 

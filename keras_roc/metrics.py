@@ -482,6 +482,20 @@ def _sigmoid(x):
         return np.exp(-np.logaddexp(0.0, -x))
 
 
+def _probabilities(task, scores, from_logits):
+    """The scores that are ranked: after sigmoid/softmax for logits, and
+    column 1 of `(n, 2)` binary scores. `scores` as `_validate` returns them.
+    """
+    if from_logits:
+        if task == "multiclass" or (task == "binary" and scores.ndim == 2):
+            scores = _softmax(scores)
+        else:
+            scores = _sigmoid(scores)
+    if task == "binary" and scores.ndim == 2:
+        scores = scores[:, 1]
+    return scores
+
+
 def _softmax(x):
     x = np.asarray(x, dtype=np.float64)
     z = x - x.max(axis=1, keepdims=True)
@@ -1376,15 +1390,8 @@ def _evaluate(
         data.task, data.labels, data.scores, data.weight, data.names
     )
     notes = _EvaluationNotes()
-    dtype = scores.dtype
-    if from_logits:
-        if task == "multiclass" or (task == "binary" and scores.ndim == 2):
-            scores = _softmax(scores)
-        else:
-            scores = _sigmoid(scores)
-        dtype = np.float64
-    if task == "binary" and scores.ndim == 2:
-        scores = scores[:, 1]
+    dtype = np.float64 if from_logits else scores.dtype
+    scores = _probabilities(task, scores, from_logits)
 
     finite = bool(np.isfinite(scores).all())
     if not finite:

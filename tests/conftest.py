@@ -73,3 +73,10 @@ def read_events(run_dir):
                     )
                 )
     return found
+
+
+def assert_no_point_twice(events):
+    """No tag has the same step twice (in any of the run's event files)."""
+    for tag, points in events.items():
+        steps = [step for step, _, _ in points]
+        assert len(steps) == len(set(steps)), f"{tag} written twice: {steps}"

@@ -15,7 +15,7 @@ from scipy.special import expit, softmax
 from sklearn.metrics import log_loss, roc_auc_score
 
 import keras_roc
-from conftest import read_events
+from conftest import assert_no_point_twice, read_events
 
 EXACT = 1e-9  # the callbacks must equal scikit-learn on the same predictions
 
@@ -299,9 +299,7 @@ def test_no_duplicate_points_beside_keras_tensorboard(wine, tmp_path):
     board = keras.callbacks.TensorBoard(log_dir=str(log_dir))
     model.fit(x, y, epochs=2, verbose=0, validation_data=(x_val, y_val), callbacks=[roc, board])
     events = read_events(log_dir / "validation")
-    for tag, points in events.items():
-        steps = [step for step, _, _ in points]
-        assert len(steps) == len(set(steps)), f"{tag} written twice: {steps}"
+    assert_no_point_twice(events)
     for tag in ("epoch_loss", "epoch_roc_auc", "epoch_roc_auc_micro", "epoch_log_loss", "roc_auc_per_class/0"):
         assert [s for s, _, _ in events[tag]] == [0, 1], tag
 

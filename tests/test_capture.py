@@ -12,7 +12,7 @@ import tensorflow as tf
 from sklearn.metrics import log_loss, roc_auc_score
 
 import keras_roc
-from conftest import read_events
+from conftest import assert_no_point_twice, read_events
 
 EXACT = 1e-9
 
@@ -188,9 +188,7 @@ def test_keras_tensorboard_in_same_dir_gets_no_duplicates(wine, tmp_path):
     model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0,
               callbacks=[board, keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)])
     events = read_events(tmp_path / "validation")
-    for tag, points in events.items():
-        steps = [step for step, _, _ in points]
-        assert len(steps) == len(set(steps)), f"{tag} written twice: {steps}"
+    assert_no_point_twice(events)
     for tag in ("epoch_loss", "epoch_roc_auc", "epoch_log_loss", "roc_curve", "confusion_matrix"):
         assert [s for s, _, _ in events[tag]] == [0, 1], tag
 
