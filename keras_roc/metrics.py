@@ -1336,6 +1336,9 @@ def evaluate(
 
 def _check_options(threshold, confidence, max_curve_points):
     real = (int, float, np.integer, np.floating)
+    for name, value in (("confidence", confidence), ("threshold", threshold), ("max_curve_points", max_curve_points)):
+        if isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"`{name}` must be a number, not a boolean. Received {value!r}.")
     if not (isinstance(confidence, real) and 0 < confidence < 1):
         raise ValueError(
             f"`confidence` must be a number in (0, 1). Received {confidence!r}."

@@ -1652,3 +1652,9 @@ def test_docstring_examples_run():
     names = {test.name for test in finder.find(keras_roc.metrics) if test.examples}
     assert "keras_roc.metrics.evaluate" in names
     assert "keras_roc.metrics.roc_curve" in names
+
+
+@pytest.mark.parametrize("option", ["threshold", "confidence", "max_curve_points"])
+def test_boolean_options_are_rejected(option):
+    with pytest.raises(ValueError, match=f"`{option}` must be a number, not a boolean"):
+        keras_roc.evaluate([0, 1, 1, 0], [0.2, 0.8, 0.6, 0.4], **{option: True})
