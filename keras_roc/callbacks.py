@@ -32,6 +32,7 @@ Two ways to get the validation predictions:
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import sys
 import warnings
@@ -101,7 +102,7 @@ def _select(structure, output, what):
                 f"{sorted(structure)} ({what})."
             )
         return structure[output]
-    if isinstance(structure, (list, tuple)) and not _is_number_list(structure):
+    if isinstance(structure, (list, tuple)) and _is_output_list(structure):
         if output is None:
             if len(structure) == 1:
                 return structure[0]
@@ -118,13 +119,41 @@ def _select(structure, output, what):
     return structure
 
 
-def _is_number_list(value):
-    return all(isinstance(v, (int, float, bool, np.number)) for v in value)
+def _is_output_list(value):
+    """A list of per-output arrays (not nested lists of label values)."""
+    return bool(value) and all(hasattr(v, "shape") or isinstance(v, dict) for v in value)
+
+
+def _leaves(structure, path=""):
+    """(path, array) for every array in nested dicts/lists of arrays."""
+    if structure is None:
+        return
+    if isinstance(structure, dict):
+        for key, value in structure.items():
+            yield from _leaves(value, f"{path}[{key!r}]")
+    elif isinstance(structure, (list, tuple)) and _is_output_list(structure):
+        for index, value in enumerate(structure):
+            yield from _leaves(value, f"{path}[{index}]")
+    elif np.ndim(structure) == 0:
+        raise ValueError(
+            f"`validation_data` parts must be arrays with one row per sample; "
+            f"received a scalar {structure!r}."
+        )
+    else:
+        yield path, structure
 
 
 def _is_tf_dataset(data):
     tf = sys.modules.get("tensorflow")
     return tf is not None and isinstance(data, tf.data.Dataset)
+
+
+def _is_integer(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 class _ValidationSource:
@@ -143,6 +172,21 @@ class _ValidationSource:
             self.x, self.y = data[0], data[1]
             self.sample_weight = data[2] if len(data) == 3 else None
             self.key = ("arrays",) + tuple(id(part) for part in data)
+            if self.y is None:
+                raise ValueError(
+                    "`validation_data` has no labels: pass (x, y) or (x, y, "
+                    "sample_weight), not y=None."
+                )
+            lengths = {
+                f"{name}{path}": len(leaf)
+                for name, part in (("x", self.x), ("y", self.y), ("sample_weight", self.sample_weight))
+                for path, leaf in _leaves(part)
+            }
+            if len(set(lengths.values())) > 1:
+                raise ValueError(
+                    "`validation_data` parts must have the same number of "
+                    f"samples. Received lengths {lengths}."
+                )
         elif isinstance(data, keras.utils.PyDataset):
             self.kind = "pydataset"
             self.key = ("pydataset", id(data))
@@ -426,19 +470,20 @@ class _ValidationCallback(keras.callbacks.Callback):
             raise ValueError(
                 f"`task` must be 'auto' or one of {metrics.TASKS}. Received task={task!r}."
             )
-        if not isinstance(image_every, int) or isinstance(image_every, bool) or image_every < 0:
+        if not _is_integer(image_every) or image_every < 0:
             raise ValueError(
                 "`image_every` must be an integer >= 0 (0 writes no images). "
                 f"Received image_every={image_every!r}."
             )
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        if batch_size is not None and (not _is_integer(batch_size) or batch_size < 1):
             raise ValueError(f"`batch_size` must be a positive integer or None. Received batch_size={batch_size!r}.")
-        if not (isinstance(threshold, (int, float)) and 0 <= threshold <= 1):
+        if not (_is_real(threshold) and 0 <= threshold <= 1):
             raise ValueError(f"`threshold` must be a probability in [0, 1]. Received threshold={threshold!r}.")
         if class_names is not None:
             if isinstance(class_names, str):
                 raise TypeError(f"`class_names` must be a sequence of names, not a string. Received {class_names!r}.")
             class_names = tuple(str(name) for name in class_names)
+        batch_size = None if batch_size is None else int(batch_size)
         self.validation_data = validation_data
         self._source = None if validation_data is None else _ValidationSource(validation_data, batch_size)
         self.log_dir = None if log_dir is None else os.fspath(log_dir)
@@ -446,7 +491,7 @@ class _ValidationCallback(keras.callbacks.Callback):
         self.from_logits = bool(from_logits)
         self.task = task
         self.threshold = float(threshold)
-        self.image_every = image_every
+        self.image_every = int(image_every)
         self.batch_size = batch_size
         self.output = output
         self.verbose = verbose
@@ -557,6 +602,11 @@ class _ValidationCallback(keras.callbacks.Callback):
         if source is None or width is None:
             return self._task_from_width(width)
         labels = _to_numpy(_select(source.first_batch()[1], self.output, "labels"))
+        if labels is None or labels.ndim == 0:
+            raise ValueError(
+                f"{type(self).__name__}: the validation labels must have one "
+                f"row per sample; received {labels!r}."
+            )
         scores = np.zeros((labels.shape[0], width), np.float32)
         try:
             checked = metrics._validate(labels, scores, self.task, self.class_names, None)
@@ -794,7 +844,7 @@ class ROCCallback(_ValidationCallback):
                 "fit's validation pass is always logged as 'val_...'. "
                 f"Received prefix={prefix!r} without validation_data."
             )
-        if not isinstance(max_classes_in_tensorboard, int) or max_classes_in_tensorboard < 1:
+        if not _is_integer(max_classes_in_tensorboard) or max_classes_in_tensorboard < 1:
             raise ValueError(
                 "`max_classes_in_tensorboard` must be a positive integer. "
                 f"Received {max_classes_in_tensorboard!r}."

@@ -471,3 +471,36 @@ def test_nan_predictions_do_not_stop_training(breast_cancer):
     assert len([w for w in record if "ROCCallback" in str(w.message)]) == 1
     assert np.isnan(history.history["val_roc_auc"]).all()
     assert np.isnan(history.history["val_log_loss"]).all()
+
+
+@pytest.mark.parametrize(
+    "make_data, match",
+    [
+        (lambda x, y: (x[:-1], y), "same number of samples"),
+        (lambda x, y: (x, y, np.ones(len(y) + 2)), "same number of samples"),
+        (lambda x, y: (x, None), "has no labels"),
+        (lambda x, y: (x, 1), "scalar"),
+    ],
+)
+def test_validation_data_lengths_and_labels_checked_at_construction(breast_cancer, make_data, match):
+    _, _, x_val, y_val = breast_cancer
+    with pytest.raises(ValueError, match=match):
+        keras_roc.ROCCallback(validation_data=make_data(x_val, y_val))
+
+
+def test_nested_list_labels_are_labels_not_outputs(wine):
+    x, y, x_val, y_val = wine
+    model = multiclass_model(x.shape[1], 3, "categorical_crossentropy")
+    one_hot = keras.utils.to_categorical(y_val, 3).astype(int).tolist()  # a nested Python list
+    roc = keras_roc.ROCCallback(validation_data=(x_val, one_hot), threshold=np.float32(0.5), image_every=np.int64(1))
+    history = model.fit(x, keras.utils.to_categorical(y, 3), epochs=1, verbose=0, callbacks=[roc])
+    probs = model.predict(x_val, verbose=0).astype(np.float64)
+    probs /= probs.sum(axis=1, keepdims=True)
+    assert history.history["val_roc_auc"][0] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr"), abs=EXACT)
+
+
+def test_boolean_numbers_are_rejected():
+    data = (np.zeros((2, 1)), np.array([0, 1]))
+    for kwargs in ({"threshold": True}, {"batch_size": True}, {"image_every": False}):
+        with pytest.raises(ValueError):
+            keras_roc.ROCCallback(validation_data=data, **kwargs)

@@ -26,12 +26,12 @@ to be added back once fixed) are listed in `KNOWN_BUG_INPUTS`.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import types
 import warnings
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import expit, softmax
@@ -41,9 +41,9 @@ import keras_roc
 import keras_roc.metrics
 
 #: Examples per evaluate fuzz test; raise it locally to hunt for bugs.
-EXAMPLES = int(os.environ.get("KERAS_ROC_FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("KERAS_ROC_FUZZ_EXAMPLES", "800"))
 #: Examples per callback fuzz test (these build Keras objects).
-CALLBACK_EXAMPLES = max(25, EXAMPLES // 12)
+CALLBACK_EXAMPLES = max(40, EXAMPLES // 10)
 
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -56,7 +56,8 @@ CALLBACK_FUZZ = settings(FUZZ, max_examples=CALLBACK_EXAMPLES)
 
 AUC_REL, AUC_ABS = 1e-9, 1e-12
 
-#: Inputs that hit known bugs, left out of the strategies below until fixed:
+#: Inputs that hit known bugs, left out of the strategies below until fixed
+#: (documentation: nothing reads this; add the values back to the pools).
 KNOWN_BUG_INPUTS = {
     # AUC NaN (and a RuntimeWarning, no UserWarning) once the product of the
     # positive and negative weight totals leaves the float64 range.
@@ -118,12 +119,12 @@ BAD_LABEL_VALUES = (2, 3, -1, 0.5, 1e6, 2**40, math.nan, math.inf, -math.inf, "a
 # one case in ten, so that most cases reach the numbers.
 TASKS_OPTION = (("auto",) * 6 + ("binary", "multiclass", "multilabel"), ("ovr", "", None, 1, "Binary"))
 THRESHOLDS = (
-    (0.5, 0.5, 0.0, 1.0, 0.3, 2.0, 1e300, -1e300, 5e-324, np.float32(0.7), np.float64(0.25), np.int64(0), True),
-    (math.nan, math.inf, -math.inf, "0.5", None),
+    (0.5, 0.5, 0.0, 1.0, 0.3, 2.0, 1e300, -1e300, 5e-324, np.float32(0.7), np.float64(0.25), np.int64(0)),
+    (math.nan, math.inf, -math.inf, "0.5", None, True, np.bool_(False)),
 )
 CONFIDENCES = (
     (0.95, 0.95, 0.5, 5e-324, 1e-300, 0.999999, np.float32(0.9)),
-    (0, 1, 1.0, math.nan, -0.1, 95, "0.9", None),
+    (0, 1, 1.0, math.nan, -0.1, 95, "0.9", None, True),
 )
 MAX_POINTS = (
     (keras_roc.metrics.DEFAULT_MAX_CURVE_POINTS,) * 2 + (None, 2, 3, np.int64(5)),
@@ -210,14 +211,13 @@ def label_arrays(draw, n, width, *, callback=False, clean=False):
         + ([] if clean else ["str"])
     ))
     if encoding == "list":
-        # The callbacks read a nested list as one label array per output.
-        labels = labels if callback and labels.ndim != 1 else labels.tolist()
+        labels = labels.tolist()
     elif encoding == "str":
         labels = labels.astype(str)
     else:
         labels = labels.astype(encoding)
     corruption = None if clean else draw(st.sampled_from(
-        [None] * 6 + ["value", "value", "length", "3-d"] + ([] if callback else ["0-d"])
+        [None] * 6 + ["value", "value", "length", "3-d", "0-d"]
     ))
     labels = np.asarray(labels) if corruption else labels
     if corruption == "value" and labels.size:
@@ -276,10 +276,13 @@ def _option(draw, pools):
 
 @st.composite
 def evaluate_cases(draw):
-    # Half the cases break nothing in the arrays (the options may still be
+    # Two cases in three break nothing in the arrays (an option may still be
     # invalid), so that most cases reach the numbers.
     clean = draw(st.sampled_from([True, True, False]))
-    n = draw(st.one_of(st.sampled_from([1, 1, 2, 2, 3, 0]), st.integers(1 if clean else 0, 12)))
+    n = draw(st.one_of(
+        st.sampled_from([1, 1, 2, 2, 3, 0]), st.integers(1 if clean else 0, 12),
+        st.integers(13, 64),  # long runs of tied scores take other paths
+    ))
     layout = draw(st.sampled_from(
         ["1d"] * 3 + ["n1", "n2", "n2", "nC", "nC"] + ([] if clean else ["n0", "0-d", "3-d"])
     ))
@@ -326,7 +329,11 @@ class _Invalid(Exception):
 
 
 def _option_problems(task, threshold, confidence, max_curve_points):
-    problems = []
+    problems = [
+        (f"`{name}`", "boolean") for name, value in (
+            ("confidence", confidence), ("threshold", threshold), ("max_curve_points", max_curve_points)
+        ) if isinstance(value, (bool, np.bool_))
+    ]
     if not (isinstance(confidence, _REAL) and 0 < confidence < 1):
         problems.append(("`confidence`",))
     if not (isinstance(threshold, _REAL) and math.isfinite(threshold)):
@@ -382,8 +389,8 @@ def _labels(y_true):
 
 
 def _task_and_indicators(labels, scores, task):
-    """Resolves the task; returns (task, indicators (n, K), columns (n, K) or
-    1-D binary positive scores' column index)."""
+    """Resolves the task as documented; returns (task, 0/1 indicators
+    (n, K) of the K classes, scores with an (n, 1) column squeezed)."""
     n = scores.shape[0]
     shapes = (str(labels.shape), str(scores.shape))
     if labels.ndim == 0 or labels.shape[0] != n:
@@ -545,6 +552,37 @@ def _sklearn_log_loss(y, prob, weight, labels):
     return float(value) if np.isfinite(value) else None
 
 
+def _logit_band(y, logits, weight):
+    """The AUCs a monotone sigmoid can give: between the AUC of the logits
+    with near-tied pairs (sigmoids within a few ulps, by scipy) counted as
+    ties in one direction or the other. Two correct sigmoids may round such
+    pairs apart or together, so both ends are right; nothing outside is."""
+    y = np.asarray(y).astype(bool)
+    w = np.ones(y.size) if weight is None else np.asarray(weight, np.float64)
+    total = w[y].sum() * w[~y].sum()
+    if not total > 0:
+        return None
+    xp, xn = logits[y][:, None], logits[~y][None, :]
+    with np.errstate(all="ignore"):
+        pp, pn = expit(xp), expit(xn)
+        near = np.abs(pp - pn) <= 4 * np.spacing(np.maximum(pp, pn))
+    pair_weight = w[y][:, None] * w[~y][None, :]
+    exact = (xp > xn) + 0.5 * (xp == xn)
+    low = (pair_weight * np.where(near & (xp > xn), 0.5, exact)).sum() / total
+    high = (pair_weight * np.where(near & (xp < xn), 0.5, exact)).sum() / total
+    return low, high
+
+
+def _matches(got, ref, y, raw, weight):
+    """`got` equals the reference AUC (for logits: lies in its band)."""
+    if ref is None:
+        return math.isnan(got)
+    if raw is None or _close(got, ref):
+        return _close(got, ref)
+    band = _logit_band(y, raw, weight)
+    return band is not None and band[0] - AUC_ABS <= got <= band[1] + AUC_ABS
+
+
 def _close(got, expected, rel=AUC_REL, abs_=AUC_ABS):
     return math.isclose(got, expected, rel_tol=rel, abs_tol=abs_)
 
@@ -625,17 +663,9 @@ def check_evaluate(case):
         y, p = ok.positive[:, c], ok.probs[:, c]
         ref = _sklearn_auc(y, p, w) if finite else None
         got = result.per_class_auc[name]
-        if ref is None:
-            assert math.isnan(got), (name, got)
-        elif ok.raw is not None and not _close(got, ref):
-            # Logits: two sigmoids may round nearly tied logits differently
-            # (tied or not); the AUC of the logits themselves, which the
-            # sigmoid preserves, is as right as that of scipy's expit.
-            ref = _sklearn_auc(y, ok.raw[:, c], w)
-            assert ref is not None and _close(got, ref), (name, got, ref)
-        else:
-            assert _close(got, ref), (name, got, ref)
-        references.append(ref)
+        raw = None if ok.raw is None else ok.raw[:, c]
+        assert _matches(got, ref, y, raw, w), (name, got, ref)
+        references.append(None if ref is None else got)  # got: within the band
         if math.isfinite(got):
             assert 0.0 <= got <= 1.0 + KNOWN_AUC_OVERSHOOT, got
             _check_curve(result.curves[name], case["max_curve_points"])
@@ -661,16 +691,16 @@ def check_evaluate(case):
         else:
             assert math.isnan(result.auc_macro) and math.isnan(result.auc)
         micro = None
+        flat_w = None if w is None else np.repeat(w, len(keys))
         if finite:
-            flat_w = None if w is None else np.repeat(w, len(keys))
             micro = _sklearn_auc(ok.positive.ravel(), ok.probs.ravel(), flat_w)
-            if micro is not None and ok.raw is not None and not _close(result.auc_micro, micro):
-                micro = _sklearn_auc(ok.positive.ravel(), ok.raw.ravel(), flat_w)
+        raw = None if ok.raw is None else ok.raw.ravel()
+        assert _matches(result.auc_micro, micro, ok.positive.ravel(), raw, flat_w), (
+            result.auc_micro, micro,
+        )
         if micro is None:
-            assert math.isnan(result.auc_micro)
             undefined = True
         else:
-            assert _close(result.auc_micro, micro), (result.auc_micro, micro)
             _check_curve(result.curves["micro"], case["max_curve_points"])
         for value in (result.auc_micro, result.auc_macro, result.auc_weighted):
             assert math.isnan(value) or 0.0 <= value <= 1.0 + KNOWN_AUC_OVERSHOOT, value
@@ -745,8 +775,9 @@ def test_fuzz_evaluate(case):
 @st.composite
 def degenerate_cases(draw):
     """Valid inputs only, concentrated on the degenerate ones: one or two
-    samples, one class, constant or subnormal scores, zero weights."""
-    n = draw(st.integers(1, 4))
+    samples, one class, constant or subnormal scores, zero weights, and
+    long runs of tied scores."""
+    n = draw(st.one_of(st.integers(1, 4), st.integers(17, 48)))
     width = draw(st.sampled_from([None, 1, 2, 3]))
     k = 2 if width in (None, 1, 2) else width
     labels = np.array(_values(draw, st.integers(0, k - 1), n))
@@ -758,9 +789,8 @@ def degenerate_cases(draw):
     dtype = draw(st.sampled_from([np.float64, np.float32, np.float16, object]))
     with np.errstate(over="ignore"):
         scores = scores.astype(dtype)
-    labels = labels.astype(draw(st.sampled_from([np.int64, np.float64, bool, np.uint8])))
-    if labels.dtype == bool and k > 2:
-        labels = labels.astype(np.int64)
+    encodings = [np.int64, np.float64, np.uint8] + ([bool] if k == 2 else [])
+    labels = labels.astype(draw(st.sampled_from(encodings)))
     weight = draw(st.sampled_from([None, "zeros", "one-zero", "pool"]))
     if weight == "zeros":
         weight = np.zeros(n)
@@ -828,6 +858,14 @@ ROC_ONLY_ARGS = {
 }
 
 
+def _is_integer(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _callback_problems(kind, kwargs):
     """Names of the arguments the constructor must reject."""
     bad = []
@@ -835,13 +873,13 @@ def _callback_problems(kind, kwargs):
     if not (isinstance(task, str) and task in ("auto",) + _TASKS):
         bad.append("task")
     image_every = kwargs.get("image_every", 1)
-    if not isinstance(image_every, int) or isinstance(image_every, bool) or image_every < 0:
+    if not _is_integer(image_every) or image_every < 0:
         bad.append("image_every")
     batch_size = kwargs.get("batch_size")
-    if batch_size is not None and not (isinstance(batch_size, int) and batch_size >= 1):
+    if batch_size is not None and not (_is_integer(batch_size) and batch_size >= 1):
         bad.append("batch_size")
     threshold = kwargs.get("threshold", 0.5)
-    if not (isinstance(threshold, (int, float)) and 0 <= threshold <= 1):
+    if not (_is_real(threshold) and 0 <= threshold <= 1):
         bad.append("threshold")
     if isinstance(kwargs.get("class_names"), str):
         bad.append("class_names")
@@ -853,7 +891,7 @@ def _callback_problems(kind, kwargs):
         if not isinstance(prefix, str) or (data is None and prefix != "val_"):
             bad.append("prefix")
         most = kwargs.get("max_classes_in_tensorboard", 20)
-        if not isinstance(most, int) or most < 1:
+        if not _is_integer(most) or most < 1:
             bad.append("max_classes_in_tensorboard")
     return bad
 
@@ -908,7 +946,8 @@ def callback_label_cases(draw):
     width = draw(st.sampled_from([1, 2, 3, 4]))
     n = draw(st.integers(0, 6))
     labels = draw(label_arrays(n, width if width > 1 else None, callback=True))
-    n_x = max(0, n + draw(st.sampled_from([0, 0, 0, -1, 1])))  # x may not match y
+    # x may not match y: the constructor must then reject the lengths.
+    n_x = max(0, n + draw(st.sampled_from([0, 0, 0, -1, 1])))
     return dict(
         kind=draw(st.sampled_from(["ROCCallback", "ConfusionMatrixCallback"])),
         width=width,
@@ -933,10 +972,20 @@ def test_fuzz_callback_label_checks(case):
     model = _model(width)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        callback = callback_cls(
-            validation_data=(case["x"], y), task=case["task"],
-            class_names=case["class_names"], image_every=0,
-        )
+        lengths_differ = labels.ndim >= 1 and labels.shape[0] != case["x"].shape[0]
+        try:
+            callback = callback_cls(
+                validation_data=(case["x"], y), task=case["task"],
+                class_names=case["class_names"], image_every=0,
+            )
+        except ValueError as error:
+            # Constructor checks: lengths of x and y, labels that are None or
+            # scalars. Nothing else may fail here.
+            message = str(error)
+            assert lengths_differ or labels.ndim == 0, message
+            assert "same number of samples" in message or "labels" in message or "scalar" in message, message
+            return
+        assert not lengths_differ, "x and y lengths differ but the constructor accepted them"
         callback.set_model(model)
         callback.set_params({"epochs": 1, "steps": 1, "verbose": 0})
         try:
