@@ -150,8 +150,10 @@ def timed(run):
     return result, time.perf_counter() - start
 
 
-def measure(contenders, rounds):
+def measure(label, contenders, rounds):
     """Memory pass (also the warm-up), then interleaved timed rounds."""
+    print(f"measuring {label}: memory pass, then {rounds} timed rounds ...", flush=True)
+    started = time.perf_counter()
     out = {}
     for name, run in contenders.items():
         result, peak = peak_extra_bytes(run)
@@ -164,6 +166,7 @@ def measure(contenders, rounds):
             result, seconds = timed(contenders[name])
             out[name]["result"] = result
             out[name]["times"].append(seconds)
+    print(f"    done in {time.perf_counter() - started:.0f} s", flush=True)
     return out
 
 
@@ -304,11 +307,12 @@ def main(argv=None):
     n_bin = sizes["binary"]
     n_multi, n_classes = sizes["multiclass"]
     print(f"rounds: {args.rounds} timed per library, interleaved, medians shown;"
-          f" memory: one tracemalloc run each (also the warm-up)\n")
+          f" memory: one tracemalloc run each (also the warm-up)\n", flush=True)
 
     rows, all_checks = [], []
     y, s = binary_data(n_bin, args.seed)
     measured = measure(
+        f"binary {n_bin:,}",
         {"keras_roc": lambda: keras_roc_run(y, s),
          "scikit-learn": lambda: sklearn_binary(y, s)},
         args.rounds,
@@ -320,6 +324,7 @@ def main(argv=None):
 
     y, p = multiclass_data(n_multi, n_classes, args.seed)
     measured = measure(
+        f"multiclass {n_multi:,} x {n_classes}",
         {"keras_roc": lambda: keras_roc_run(y, p),
          "scikit-learn": lambda: sklearn_multiclass(y, p)},
         args.rounds,
@@ -328,6 +333,7 @@ def main(argv=None):
     all_checks.append((f"multiclass {n_multi:,} x {n_classes}", multiclass_checks(
         y, p, measured["keras_roc"]["result"], measured["scikit-learn"]["result"])))
 
+    print()
     print(f"{'case':<30} {'keras_roc':>10} {'scikit-learn':>12} {'speed-up':>9}"
           f" {'peak memory (x score bytes)':>27}")
     print(f"{'':<30} {'median s':>10} {'median s':>12} {'sk / kr':>9}"

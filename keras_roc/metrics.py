@@ -38,8 +38,8 @@ TASKS = ("binary", "multiclass", "multilabel")
 DEFAULT_MAX_CURVE_POINTS = 2000
 
 # The unweighted micro average used to switch to a second algorithm above
-# this many score entries; it is now one exact streamed computation at every
-# size (memory: one sorted copy of the scores). The tests still read it.
+# this many score entries; it is now the same exact computation at every
+# size (memory: the one sorted copy of the scores). The tests still read it.
 _MICRO_EXACT_CURVE_MAX_ENTRIES = 4_000_000
 
 #: Samples per block in the log loss (it allocates float64 blocks this long).
@@ -722,6 +722,9 @@ _MIN_CHUNK_ELEMENTS = 1 << 13
 #: tied pairs are at most this fraction of the scores: its work is
 #: O(k log n) for k of them, against several passes over n otherwise.
 _SPARSE_FRACTION = 1 / 8
+#: Chunks of packed keys with this many times more scores than distinct
+#: scores count the positives of each run by a binary search.
+_LONG_RUNS_RATIO = 16
 #: Elements per block when counting ties (a bool temporary this long).
 _TIE_COUNT_BLOCK = 1 << 20
 #: Rows per block when a score matrix is copied to one contiguous row per
@@ -859,11 +862,34 @@ def _key_chunks(keys, length):
         yield keys[bounds[j]:bounds[j + 1]]
 
 
+class _KeyScores:
+    """The scores of a chunk of packed keys, decoded where indexed."""
+
+    def __init__(self, keys, dtype):
+        self.keys, self.dtype, self.size = keys, dtype, keys.size
+
+    def __getitem__(self, index):
+        return (np.asarray(self.keys[index]) >> 1).view(self.dtype)
+
+
 def _key_groups(keys, dtype):
     """From an ascending chunk of packed keys of scores of `dtype`."""
-    bits = keys >> 1
-    starts = _run_starts(bits)
-    return bits.view(dtype), starts, _per_run_sums(keys & 1, starts)
+    # Neighbours hold the same score when their keys differ at most in the
+    # label bit.
+    change = np.empty(keys.size, dtype=bool)
+    change[:1] = True
+    np.greater(keys[1:] ^ keys[:-1], 1, out=change[1:])
+    starts = np.flatnonzero(change)
+    del change
+    if starts.size * _LONG_RUNS_RATIO < keys.size:
+        # Long runs of tied scores (e.g. saturated probabilities): a run's
+        # negatives come first, so its positives start at its first odd
+        # key. A search per run keeps the temporaries per run, not per score.
+        ends = np.append(starts[1:], keys.size)
+        n_pos = ends - np.searchsorted(keys, keys[starts] | 1, side="left")
+    else:
+        n_pos = _per_run_sums(keys & 1, starts)
+    return _KeyScores(keys, dtype), starts, n_pos
 
 
 def _lowest_at_least(value, dtype):
@@ -879,29 +905,26 @@ def _lowest_at_least(value, dtype):
     return bound
 
 
-def _counts_at(scores, positive, threshold):
-    """(tp, fp): positives and negatives with score >= threshold, exactly."""
-    called = scores >= _lowest_at_least(threshold, scores.dtype)
-    tp = int(np.count_nonzero(called & positive))
-    return tp, int(np.count_nonzero(called)) - tp
-
-
 class _Moments:
-    """Weighted mean and sum of squared deviations, merged chunk by chunk.
+    """Weighted mean and sum of squared deviations of integer values (with
+    integer weights), merged chunk by chunk.
 
     Each chunk's deviations are taken from its own mean and the chunks are
     combined with Chan et al.'s update, as accurate as a two-pass sum.
     """
 
     def __init__(self):
-        self.weight, self.mean, self.squares = 0.0, 0.0, 0.0
+        self.weight, self.mean, self.squares = 0, 0.0, 0.0
 
-    def add(self, weight, values):
-        weight = weight.astype(np.float64)
-        total = float(weight.sum())
+    def add(self, weight, values, weighted_sum=None):
+        """Adds `values` with `weight`; `weighted_sum` is their dot product
+        if the caller has it already."""
+        total = int(weight.sum())
         if total <= 0:
             return
-        mean = float(_dot(weight, values)) / total
+        if weighted_sum is None:
+            weighted_sum = int(_dot(weight, values))  # exact in int64
+        mean = weighted_sum / total
         deviation = values - mean
         squares = float(_dot(weight, deviation * deviation))
         delta = mean - self.mean
@@ -966,7 +989,6 @@ class _CurveStream:
     def add_vertices(self, tps, fps, thresholds):
         """Adds every vertex of the curve at once (decided by the caller)."""
         self._emit(tps, fps, lambda i: thresholds[i])
-        self.n_groups = tps.size
 
     def _emit(self, tps, fps, thresholds_of):
         """Takes the next vertices of the exact curve, in order, by their
@@ -1113,26 +1135,29 @@ class _StreamCore:
         above them, so no other group is needed.
         """
         n_pos, n_neg = self._n_pos, self._n_neg
-        below = n_neg - fps_k  # negatives below each group
         # Each positive outranks the negatives below its group and ties with
-        # (counts half of) those in it.
-        self._twice_area += int(_dot(pos_k, 2 * below + neg_k))
+        # (counts half of) those in it: twice that, in whole negatives.
+        outranked = 2 * (n_neg - fps_k) + neg_k
+        area = int(_dot(pos_k, outranked))
+        self._twice_area += area
         if self._variance_wanted:
-            # V10, per positive: the share of negatives it outranks.
-            self._v10.add(pos_k, (below + 0.5 * neg_k) / n_neg)
-            # V01, per negative: the share of positives above it, for the
-            # negatives tied with positives...
-            self._v01.add(neg_k, (tps_k - 0.5 * pos_k) / n_pos)
+            # DeLong's components, kept as integers: V10 (per positive) is
+            # `outranked / (2 n_neg)`; V01 (per negative) is the positives
+            # above it, ties counting half, over n_pos: here twice that
+            # count, for the negatives tied with positives...
+            self._v10.add(pos_k, outranked, area)
+            self._v01.add(neg_k, 2 * tps_k - pos_k)
             # ...and for those between groups holding positives.
             between = np.empty(pos_k.size + 1, dtype=np.int64)
             between[:-1] = fps_k - neg_k
             between[-1] = fps_end
             between[0] -= self._fp_above
             between[1:] -= fps_k
-            above = np.empty(pos_k.size + 1)
+            above = np.empty(pos_k.size + 1, dtype=np.int64)
             above[0] = self._tp_above
             above[1:] = tps_k
-            self._v01.add(between, above / n_pos)
+            above *= 2
+            self._v01.add(between, above)
         if self._youden_wanted and pos_k.size:
             # Youden's J peaks at a group holding positives.
             j = tps_k / n_pos - fps_k / n_neg
@@ -1146,9 +1171,11 @@ class _StreamCore:
         n_pos, n_neg = self._n_pos, self._n_neg
         self._auc = self._twice_area / (2 * n_pos * n_neg)  # correctly rounded
         if self._variance_wanted and n_pos > 1 and n_neg > 1:
-            s10 = self._v10.squares_about(self._auc) / (n_pos - 1.0)
-            s01 = self._v01.squares_about(self._auc) / (n_neg - 1.0)
-            self._variance = s10 / n_pos + s01 / n_neg
+            # The moments are of 2 n_neg V10 and 2 n_pos V01.
+            scale10, scale01 = 2.0 * n_neg, 2.0 * n_pos
+            s10 = self._v10.squares_about(self._auc * scale10) / scale10**2
+            s01 = self._v01.squares_about(self._auc * scale01) / scale01**2
+            self._variance = s10 / (n_pos - 1.0) / n_pos + s01 / (n_neg - 1.0) / n_neg
         self._curve = self._curve_stream.finish(self._auc)
         if self._youden_wanted:
             threshold, tp, fp = self._best or (math.inf, 0, 0)
@@ -1461,7 +1488,9 @@ def _evaluate_binary(labels, scores, weight, finite, z, max_points, notes, dtype
         )
     log_loss = _binary_log_loss(positive, scores, weight, dtype)
     if weight is None:
-        point_counts = _counts_at(scores, positive, threshold)
+        # The confusion matrix counted `scores >= bound`, exactly as the
+        # operating point does: tp and fp are its right column.
+        point_counts = (int(cm[1, 1]), int(cm[0, 1]))
         n_pos, chunks = _binary_chunks(scores, positive)
         del positive  # keep the peak memory near one copy of the scores
         core = _stream_core(
