@@ -335,6 +335,13 @@ def _as_sample_weight(sample_weight, n):
             f"`sample_weight` must have shape ({n},), one weight per sample. "
             f"Received shape {weight.shape}."
         )
+    with np.errstate(over="ignore"):
+        total = weight.sum()
+    if np.isfinite(weight).all() and not np.isfinite(total):
+        raise ValueError(
+            "`sample_weight` sums to more than float64 can hold "
+            f"(max {weight.max():g}); divide the weights by a constant."
+        )
     if not np.isfinite(weight).all():
         raise ValueError(
             "`sample_weight` holds non-finite values "
@@ -395,6 +402,10 @@ def _infer_task(labels, scores, task):
             if one_hot and n_columns == 2:
                 task = "binary"
         if task == "multilabel":
+            if n_columns == 0:
+                raise ValueError(
+                    f"`y_true` and `y_score` have no label columns. {received}"
+                )
             return task, labels, scores
         if not one_hot:
             rows = np.flatnonzero(labels.sum(axis=1) != 1)[:5]
@@ -452,7 +463,13 @@ def _class_names(class_names, task, n_classes):
             "`class_names` must be a sequence of names, not a single string. "
             f"Received {class_names!r}."
         )
-    names = tuple(str(name) for name in class_names)
+    try:
+        names = tuple(str(name) for name in class_names)
+    except TypeError:
+        raise TypeError(
+            "`class_names` must be a sequence of names. Received "
+            f"{class_names!r} of type {type(class_names).__name__}."
+        ) from None
     if len(names) != n_classes:
         what = {
             "binary": "a binary task has 2 classes (negative, positive)",
@@ -539,7 +556,10 @@ class _BinaryCore:
         pos_in = np.diff(self.tps, prepend=0.0)
         neg_in = np.diff(self.fps, prepend=0.0)
         pos_above = self.tps - pos_in
-        auc = float(_dot(neg_in, pos_above + 0.5 * pos_in) / (pos * neg))
+        # Divide before multiplying: weights near the float64 limits would
+        # overflow or underflow pos * neg.
+        auc = float(_dot(neg_in / neg, (pos_above + 0.5 * pos_in) / pos))
+        auc = min(1.0, max(0.0, auc))  # rounding can pass 1 by an ulp
         if pos <= 1 or neg <= 1:
             return auc, math.nan
         v10 = (neg - self.fps + 0.5 * neg_in) / neg
@@ -639,8 +659,9 @@ def _thin(curve, max_points):
     # Even spacing along the path length |dfpr| + |dtpr| keeps the corner
     # shape wherever the curve actually moves.
     path = np.r_[0.0, np.cumsum(np.abs(np.diff(curve.fpr)) + np.abs(np.diff(curve.tpr)))]
-    targets = np.linspace(0.0, path[-1], max_points)
-    keep = np.unique(np.r_[0, np.searchsorted(path, targets), n - 1].clip(0, n - 1))
+    keep = np.searchsorted(path, np.linspace(0.0, path[-1], max_points))
+    keep[0], keep[-1] = 0, n - 1  # both ends, and never more than max_points
+    keep = np.unique(keep)
     return RocCurve(
         curve.fpr[keep], curve.tpr[keep], curve.thresholds[keep], curve.auc, True
     )
@@ -1366,7 +1387,8 @@ def _check_options(threshold, confidence, max_curve_points):
     for name, value in (("confidence", confidence), ("threshold", threshold), ("max_curve_points", max_curve_points)):
         if isinstance(value, (bool, np.bool_)):
             raise ValueError(f"`{name}` must be a number, not a boolean. Received {value!r}.")
-    if not (isinstance(confidence, real) and 0 < confidence < 1):
+    # 0.5 + confidence / 2 must stay below 1 for the normal quantile.
+    if not (isinstance(confidence, real) and 0 < confidence and 0.5 + confidence / 2 < 1):
         raise ValueError(
             f"`confidence` must be a number in (0, 1). Received {confidence!r}."
         )
