@@ -2,6 +2,7 @@
 
 import glob
 import os
+import re
 
 import numpy as np
 import pytest
@@ -50,6 +51,13 @@ def wine():
     )
 
 
+def _creation_order(path):
+    # events.out.tfevents.<seconds>.<host>.<pid>.<counter>.v2: sort by time,
+    # then by the writer counter (as numbers: "10" comes after "9").
+    match = re.search(r"tfevents\.(\d+)\..*\.(\d+)\.(\d+)\.v2$", path)
+    return (int(match.group(1)), int(match.group(3))) if match else (0, 0)
+
+
 def read_events(run_dir):
     """Every summary value in every event file of `run_dir`.
 
@@ -60,7 +68,7 @@ def read_events(run_dir):
     from tensorboard.util import tensor_util
 
     found = {}
-    for path in sorted(glob.glob(os.path.join(run_dir, "events.out.tfevents.*"))):
+    for path in sorted(glob.glob(os.path.join(run_dir, "events.out.tfevents.*")), key=_creation_order):
         for event in event_file_loader.EventFileLoader(path).Load():
             for value in event.summary.value:
                 if not value.HasField("tensor"):
