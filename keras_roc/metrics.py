@@ -495,7 +495,8 @@ def _class_names(class_names, task, n_classes):
 
 def _sigmoid(x):
     x = np.asarray(x, dtype=np.float64)
-    with np.errstate(over="ignore"):
+    # NaN logits give NaN (reported by evaluate's non-finite check).
+    with np.errstate(over="ignore", invalid="ignore"):
         return np.exp(-np.logaddexp(0.0, -x))
 
 
@@ -515,9 +516,12 @@ def _probabilities(task, scores, from_logits):
 
 def _softmax(x):
     x = np.asarray(x, dtype=np.float64)
-    z = x - x.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
+    # Infinite or float64-spanning logits give NaN or inf here, reported by
+    # evaluate's non-finite check rather than as NumPy warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = x - x.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
     return z
 
 
@@ -642,7 +646,8 @@ def _binary_core(positive, score, weight):
     else:
         sorted_weight = weight[order]
         pos_weight = np.where(sorted_pos, sorted_weight, 0.0)
-    ends = np.r_[np.flatnonzero(np.diff(sorted_score)), sorted_score.size - 1]
+    with np.errstate(over="ignore"):  # scores spanning the float64 range
+        ends = np.r_[np.flatnonzero(np.diff(sorted_score)), sorted_score.size - 1]
     tps = np.cumsum(pos_weight)[ends]
     if weight is None:
         fps = (ends + 1.0) - tps

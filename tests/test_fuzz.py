@@ -69,16 +69,9 @@ KNOWN_BUG_INPUTS = {
     "class_names": (5, 2.5),
 }
 
-#: NumPy RuntimeWarnings that known bugs let escape (an exception under
-#: `-W error`): the softmax of logits holding +-inf or spanning more than the
-#: float64 range (`x - x.max()`), and the weighted sort of scores spanning
-#: more than the float64 range (`np.diff`). Tolerated until fixed; every
-#: other stray warning fails.
-KNOWN_STRAY_WARNINGS = (
-    "invalid value encountered in logaddexp",  # the sigmoid of NaN logits
-    "invalid value encountered in subtract",
-    "overflow encountered in subtract",
-)
+#: NumPy RuntimeWarnings tolerated from evaluate (an exception under
+#: `-W error`): none; every stray warning fails.
+KNOWN_STRAY_WARNINGS = ()
 
 #: Known bug: a weighted AUC of exactly 1 can come out one ulp above 1
 #: (e.g. 1.0000000000000002), above its own interval's clipped upper end.
