@@ -272,7 +272,7 @@ def _as_float_scores(y_score):
     return scores
 
 
-def _as_int_labels(y_true):
+def _as_int_labels(y_true, score_shape=None):
     labels = np.asarray(y_true)
     kind = labels.dtype.kind
     if kind in "US" or (
@@ -305,6 +305,14 @@ def _as_int_labels(y_true):
                 f"`y_true` holds {bad.size} non-finite value(s) "
                 f"(e.g. {bad[:3].tolist()}). Labels must be finite class "
                 "indices or 0/1 indicators."
+            )
+        huge = np.abs(labels) >= 2.0**62  # no class index is that large
+        if huge.any():
+            raise ValueError(
+                "`y_true` holds values too large to be class indices, e.g. "
+                f"{labels[huge][:3].tolist()}. Labels must be class indices or "
+                f"0/1 indicators. Received `y_true` {labels.shape}, `y_score` "
+                f"{score_shape}."
             )
         rounded = np.round(labels)
         if not np.array_equal(rounded, labels):
@@ -1413,7 +1421,7 @@ def _check_options(threshold, confidence, max_curve_points):
 def _validate(y_true, y_score, task, class_names, sample_weight):
     """Validates and normalises inputs. Returns a namespace of arrays."""
     scores = _as_float_scores(y_score)
-    labels = _as_int_labels(y_true)
+    labels = _as_int_labels(y_true, scores.shape)
     if scores.shape[0] == 0:
         raise ValueError(
             "`y_true` and `y_score` are empty. Received shapes "
