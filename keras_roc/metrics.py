@@ -568,9 +568,11 @@ class _BinaryCore:
         pos_in = np.diff(self.tps, prepend=0.0)
         neg_in = np.diff(self.fps, prepend=0.0)
         pos_above = self.tps - pos_in
-        # Divide before multiplying: weights near the float64 limits would
-        # overflow or underflow pos * neg.
-        auc = float(_dot(neg_in / neg, (pos_above + 0.5 * pos_in) / pos))
+        # Rates first: weights near the float64 limits would overflow or
+        # underflow pos * neg (and 0.5 * a subnormal weight is 0).
+        tpr, fpr = self.tps / pos, self.fps / neg
+        tpr_in = np.diff(tpr, prepend=0.0)
+        auc = float(_dot(np.diff(fpr, prepend=0.0), tpr - 0.5 * tpr_in))
         auc = min(1.0, max(0.0, auc))  # rounding can pass 1 by an ulp
         if pos <= 1 or neg <= 1:
             return auc, math.nan

@@ -451,6 +451,15 @@ def _names(class_names, task, n_classes):
     return names
 
 
+def _has_huge_labels(y_true):
+    try:
+        values = np.asarray(y_true, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.any(np.abs(values) >= 2.0**62))
+
+
 def _reference(case):
     """What `evaluate(**case)` must do: raise (`problems`) or return `ok`."""
     problems = _option_problems(
@@ -477,6 +486,9 @@ def _reference(case):
                 task, indicators, used = _task_and_indicators(labels, scores, case["task"])
             except _Invalid as error:
                 problems += error.alternatives
+    if _has_huge_labels(case["y_true"]):
+        # Labels beyond the int64 range may be reported before anything else.
+        problems.append(("`y_true`", "too large"))
     if problems:
         return types.SimpleNamespace(problems=problems, ok=None)
     n_classes = 2 if task == "binary" else indicators.shape[1]
