@@ -713,23 +713,31 @@ def plot_confusion_matrix(result_or_matrix, *, class_names=None, normalize="both
     return figure
 
 
-def _plot_multilabel_matrices(matrices, names, normalize, ax, cmap):
-    n_labels = matrices.shape[0]
-    n_panels = min(n_labels, MAX_LABEL_PANELS)
+def _panels(ax, n_panels, rows, columns, new_figure, function, what):
+    """`(figure, axes)`: a rows x columns grid of `n_panels` new axes, or the
+    `n_panels` axes the caller passed as `ax`."""
     if ax is None:
-        columns = min(LABEL_PANEL_COLUMNS, n_panels)
-        rows = math.ceil(n_panels / columns)
-        figure = _new_figure(2.3 * columns + 1.2, 2.4 * rows + 0.7)
+        figure = new_figure()
         grid = np.atleast_1d(figure.subplots(rows, columns)).ravel().tolist()
         for extra in grid[n_panels:]:
             extra.remove()
-        axes = grid[:n_panels]
-    else:
-        if n_panels == 1 and isinstance(ax, Axes):
-            ax = [ax]
-        axes = _axes_sequence(ax, n_panels, "plot_confusion_matrix",
-                              f"one 2x2 panel per label ({n_panels})")
-        figure = axes[0].figure
+        return figure, grid[:n_panels]
+    if n_panels == 1 and isinstance(ax, Axes):
+        ax = [ax]
+    axes = _axes_sequence(ax, n_panels, function, what)
+    return axes[0].figure, axes
+
+
+def _plot_multilabel_matrices(matrices, names, normalize, ax, cmap):
+    n_labels = matrices.shape[0]
+    n_panels = min(n_labels, MAX_LABEL_PANELS)
+    columns = min(LABEL_PANEL_COLUMNS, n_panels)
+    rows = math.ceil(n_panels / columns)
+    figure, axes = _panels(
+        ax, n_panels, rows, columns,
+        lambda: _new_figure(2.3 * columns + 1.2, 2.4 * rows + 0.7),
+        "plot_confusion_matrix", f"one 2x2 panel per label ({n_panels})",
+    )
     fractions = _row_normalize(matrices[:n_panels])
     counts = matrices[:n_panels]
     count_texts = _count_texts(counts)
@@ -909,18 +917,11 @@ def plot_score_distribution(y_true, y_score, *, threshold=0.5, class_names=None,
     n_panels = min(n_classes, MAX_SCORE_PANELS)
     rows = math.ceil(n_panels / SCORE_PANEL_COLUMNS)
     columns = math.ceil(n_panels / rows)  # balanced rows: 5 panels as 3 + 2
-    if ax is None:
-        figure = _new_figure(3.4 * columns + 0.4, 2.8 * rows + 0.9, fixed_aspect=False)
-        grid = np.atleast_1d(figure.subplots(rows, columns)).ravel().tolist()
-        for extra in grid[n_panels:]:
-            extra.remove()
-        axes = grid[:n_panels]
-    else:
-        if n_panels == 1 and isinstance(ax, Axes):
-            ax = [ax]
-        axes = _axes_sequence(ax, n_panels, "plot_score_distribution",
-                              f"one panel per class ({n_panels})")
-        figure = axes[0].figure
+    figure, axes = _panels(
+        ax, n_panels, rows, columns,
+        lambda: _new_figure(3.4 * columns + 0.4, 2.8 * rows + 0.9, fixed_aspect=False),
+        "plot_score_distribution", f"one panel per class ({n_panels})",
+    )
     multilabel = result.task == "multilabel"
     if multilabel:
         cm = np.asarray(result.confusion_matrix, dtype=np.float64)

@@ -352,36 +352,8 @@ def test_constructor_does_not_touch_disk(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# One pass; bad input; odd data
+# Bad input; odd data (one shared pass: tests/test_capture.py)
 # ---------------------------------------------------------------------------
-
-
-class _CountingLayer(keras.layers.Layer):
-    """Counts the samples it sees in inference mode."""
-
-    def build(self, input_shape):
-        self.seen = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="float32")
-
-    def call(self, inputs, training=None):
-        if not training:
-            self.seen.assign_add(keras.ops.cast(keras.ops.shape(inputs)[0], "float32"))
-        return inputs
-
-
-def test_both_callbacks_share_one_prediction_pass(wine):
-    x, y, x_val, y_val = wine
-    keras.utils.set_random_seed(0)
-    counter = _CountingLayer()
-    model = keras.Sequential([keras.Input((x.shape[1],)), counter, keras.layers.Dense(3, activation="softmax")])
-    model.compile("adam", "sparse_categorical_crossentropy")
-    roc = keras_roc.ROCCallback(validation_data=(x_val, y_val))
-    cm = keras_roc.ConfusionMatrixCallback(validation_data=(x_val, y_val), verbose=0)
-    cm.image_every = 1
-    model.fit(x, y, epochs=3, verbose=0, callbacks=[roc, cm])
-    assert float(counter.seen.numpy()) == 3 * len(x_val)
-    np.testing.assert_array_equal(
-        cm.confusion_matrix, roc.result.confusion_matrix
-    )
 
 
 def test_label_width_mismatch_fails_at_train_begin():
