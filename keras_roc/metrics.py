@@ -37,11 +37,6 @@ TASKS = ("binary", "multiclass", "multilabel")
 #: 1,000-pixel-wide figure can show and keep a 100-class result small.
 DEFAULT_MAX_CURVE_POINTS = 2000
 
-# The unweighted micro average used to switch to a second algorithm above
-# this many score entries; it is now the same exact computation at every
-# size (memory: the one sorted copy of the scores). The tests still read it.
-_MICRO_EXACT_CURVE_MAX_ENTRIES = 4_000_000
-
 #: Samples per block in the log loss (it allocates float64 blocks this long).
 _LOG_LOSS_BLOCK = 1 << 16
 
