@@ -35,13 +35,14 @@ import math
 import numbers
 import os
 import sys
+import threading
 import warnings
 import weakref
 
 import keras
 import numpy as np
 
-from keras_roc import figures
+from keras_roc import _render
 from keras_roc import metrics
 from keras_roc import tensorboard
 
@@ -67,15 +68,46 @@ _CAPTURES = weakref.WeakKeyDictionary()
 
 
 class _Predictions:
-    """Labels, scores (float32) and weights of one validation pass."""
+    """Labels, scores (float32) and weights of one validation pass.
 
-    def __init__(self, y_true, y_score, sample_weight):
+    Args:
+        y_true, y_score, sample_weight: The pass's arrays.
+        users: The callbacks sharing these predictions, when all of them are
+            known (a captured pass): `prepare` then serves them all at once
+            and may sort the scores in place. None: each callback evaluates
+            on its own and the scores stay intact.
+    """
+
+    def __init__(self, y_true, y_score, sample_weight, users=None):
         self.y_true = y_true
         self.y_score = y_score
         self.sample_weight = sample_weight
+        self.users = users
+        self.prepared = False
         # Results by evaluation settings: callbacks sharing these predictions
         # and settings evaluate once.
         self.results = {}
+
+    def prepare(self):
+        """Evaluates the pass once for every callback sharing it.
+
+        Work that needs the scores as predicted (ROCCallback's histograms and
+        PR tables) runs first; the last evaluation then sorts the scores in
+        place, as nothing needs them afterwards, so the peak memory stays
+        near one copy of the predictions (`y_score` is None after it).
+        """
+        self.prepared = True
+        users = list(self.users)
+        for user in users:
+            user._before_evaluation(self)
+        todo = {}
+        for user in users:
+            todo.setdefault(user._settings, user)
+        for position, (settings, user) in enumerate(todo.items()):
+            last = position == len(todo) - 1
+            self.results[settings] = user._compute(self, overwrite=last)
+        if todo:
+            self.y_score = None  # sorted in place by the last evaluation
 
 
 def _to_numpy(value):
@@ -187,10 +219,13 @@ class _ValidationSource:
                     "`validation_data` parts must have the same number of "
                     f"samples. Received lengths {lengths}."
                 )
+            self.n_samples = next(iter(lengths.values()), None)
         elif isinstance(data, keras.utils.PyDataset):
+            self.n_samples = None
             self.kind = "pydataset"
             self.key = ("pydataset", id(data))
         elif _is_tf_dataset(data):
+            self.n_samples = None
             self.kind = "dataset"
             self.key = ("dataset", id(data))
         else:
@@ -236,15 +271,16 @@ class _ValidationSource:
         return _Predictions(np.concatenate(labels), np.concatenate(scores), _join_weights(weights))
 
 
-def _drain_join(parts, index):
+def _drain_join(parts, index, order="C"):
     """Concatenates `part[index]` of every part, dropping each as it is copied.
 
     Peak memory stays near one copy of the result (np.concatenate would hold
-    the parts and the result at once).
+    the parts and the result at once). `order="F"` lays a 2-D result out
+    column by column, as `metrics._evaluate(overwrite_scores=True)` sorts it.
     """
     first = parts[0][index]
     total = sum(part[index].shape[0] for part in parts)
-    joined = np.empty((total,) + first.shape[1:], first.dtype)
+    joined = np.empty((total,) + first.shape[1:], first.dtype, order=order)
     offset = 0
     for position, part in enumerate(parts):
         block = part[index]
@@ -315,7 +351,7 @@ class _FitCapture:
     prediction pass (see `ROCCallback`).
     """
 
-    def __init__(self, model, output, callback_list):
+    def __init__(self, model, output, callback_list, expected_rows=None):
         self.model = model
         self.callback_list = None if callback_list is None else weakref.ref(callback_list)
         self.output = output
@@ -327,6 +363,13 @@ class _FitCapture:
         self.predictions = None
         self.pass_index = -1
         self._original = None
+        # Batches are copied into buffers of the pass's size (known from the
+        # validation arrays, then from the previous pass): no second copy
+        # is made to join them. A pass that does not fit spills into parts.
+        self.expected_rows = expected_rows
+        self._buffers = None
+        self._filled = 0
+        self._lock = threading.Lock()  # replicas may push concurrently
 
     def install(self):
         model = self.model
@@ -375,15 +418,39 @@ class _FitCapture:
 
         def push(*values):
             if self.in_pass:
-                self.parts.append(tuple(v.numpy() for v in values))
+                self._store([v.numpy() for v in values])
             return 0
 
         tf.py_function(push, tensors, Tout=tf.int32)
+
+    def _store(self, arrays):
+        with self._lock:
+            rows = arrays[0].shape[0]
+            if self._buffers is None and not self.parts and self.expected_rows:
+                # Scores column by column, as `_Predictions.prepare` sorts them.
+                self._buffers = [
+                    np.empty((self.expected_rows,) + a.shape[1:], a.dtype, order="F" if i == 1 else "C")
+                    for i, a in enumerate(arrays)
+                ]
+                self._filled = 0
+            if self._buffers is not None:
+                start, stop = self._filled, self._filled + rows
+                if len(arrays) == len(self._buffers) and stop <= self.expected_rows and all(
+                    a.shape[1:] == b.shape[1:] and a.dtype == b.dtype for a, b in zip(arrays, self._buffers)
+                ):
+                    for buffer, array in zip(self._buffers, arrays):
+                        buffer[start:stop] = array
+                    self._filled = stop
+                    return
+                self.parts.append(tuple(b[: self._filled] for b in self._buffers))
+                self._buffers = None
+            self.parts.append(tuple(np.array(a) for a in arrays))  # not TF's buffers
 
     def begin_pass(self):
         if not self.in_pass:
             self.in_pass = True
             self.parts = []
+            self._buffers = None
             self.predictions = None
             self.pass_index += 1
 
@@ -393,12 +460,25 @@ class _FitCapture:
 
     def finish(self):
         """The pass's predictions, joined once (None before any batch)."""
-        if self.predictions is None and self.parts:
-            parts, self.parts = self.parts, []
-            weights = [p[2] if len(p) == 3 else None for p in parts]
-            weights = _join_weights(weights)
-            columns = [_drain_join(parts, 0), _drain_join(parts, 1)]
-            self.predictions = _Predictions(columns[0], columns[1], weights)
+        with self._lock:
+            if self.predictions is not None:
+                return self.predictions
+            buffers, self._buffers = self._buffers, None
+            if buffers is not None and self._filled:
+                if self._filled < len(buffers[0]):  # a shorter pass than expected
+                    buffers = [b[: self._filled].copy(order="K") for b in buffers]
+                columns = buffers
+            elif self.parts:
+                parts, self.parts = self.parts, []
+                weights = _join_weights([p[2] if len(p) == 3 else None for p in parts])
+                columns = [_drain_join(parts, 0), _drain_join(parts, 1, order="F")]
+                if weights is not None:
+                    columns.append(weights)
+            else:
+                return None
+            self.expected_rows = len(columns[0])
+            weights = columns[2] if len(columns) == 3 else None
+            self.predictions = _Predictions(columns[0], columns[1], weights, users=self.users)
         return self.predictions
 
 
@@ -540,7 +620,7 @@ class _ValidationCallback(keras.callbacks.Callback):
         self._task = self._check_model_and_labels(source)
         self._check_order(context)
         if self._uses_capture:
-            self._attach_capture(context)
+            self._attach_capture(context, source)
         # Under a multi-worker strategy only the chief writes events.
         chief = getattr(self.model.distribute_strategy.extended, "should_save_summary", True)
         if self.log_dir is not None and chief:
@@ -652,7 +732,7 @@ class _ValidationCallback(keras.callbacks.Callback):
                     "fit's validation pass (then any order works)."
                 )
 
-    def _attach_capture(self, context):
+    def _attach_capture(self, context, source):
         capture = _CAPTURES.get(self.model)
         if capture is not None and (
             capture.callback_list is None or capture.callback_list() is not context.callback_list
@@ -666,7 +746,7 @@ class _ValidationCallback(keras.callbacks.Callback):
                 f"{self.output!r}. Pass `validation_data=` to one of them."
             )
         if capture is None:
-            capture = _FitCapture(self.model, self.output, context.callback_list)
+            capture = _FitCapture(self.model, self.output, context.callback_list, source.n_samples)
             capture.install()
             _CAPTURES[self.model] = capture
         capture.users.add(self)
@@ -699,19 +779,32 @@ class _ValidationCallback(keras.callbacks.Callback):
             cache[key] = entry
         return entry[1]
 
+    @property
+    def _settings(self):
+        """What `evaluate` depends on: callbacks with equal settings share results."""
+        return (self.task, self.class_names, self.from_logits, self.threshold)
+
+    def _compute(self, data, overwrite=False):
+        return metrics._evaluate(
+            data.y_true,
+            data.y_score,
+            task=self.task,
+            class_names=self.class_names,
+            from_logits=self.from_logits,
+            sample_weight=data.sample_weight,
+            threshold=self.threshold,
+            overwrite_scores=overwrite,
+        )
+
+    def _before_evaluation(self, data):
+        """Work on `data` that needs the scores as predicted (see `_Predictions.prepare`)."""
+
     def _evaluate(self, data):
-        settings = (self.task, self.class_names, self.from_logits, self.threshold)
-        result = data.results.get(settings)
+        if data.users and not data.prepared:
+            data.prepare()
+        result = data.results.get(self._settings)
         if result is None:
-            result = data.results[settings] = metrics._evaluate(
-                data.y_true,
-                data.y_score,
-                task=self.task,
-                class_names=self.class_names,
-                from_logits=self.from_logits,
-                sample_weight=data.sample_weight,
-                threshold=self.threshold,
-            )
+            result = data.results[self._settings] = self._compute(data)
         for note in result.notes:
             self._warn_once(note)
         return result
@@ -738,6 +831,12 @@ class _ValidationCallback(keras.callbacks.Callback):
     def _report_worker(self):
         for error in self._worker.pop_errors() if self._worker else ():
             self._warn_once(f"writing TensorBoard events failed: {error!r}")
+        reason = _render.fallback_reason()
+        if reason is not None:
+            self._warn_once(
+                f"figures are drawn on a thread of the training process, which slows "
+                f"training, because the drawing helper process failed: {reason}"
+            )
 
 
 class ROCCallback(_ValidationCallback):
@@ -864,6 +963,7 @@ class ROCCallback(_ValidationCallback):
     def on_train_begin(self, logs=None):
         self.result = None
         self._pass_result = (None, None)
+        self._pending_distributions = None
         super().on_train_begin(logs)
         if self._capture is not None:
             if self._capture.metric is not None:
@@ -902,6 +1002,32 @@ class ROCCallback(_ValidationCallback):
         if self._writer is not None:
             self._queue_events(epoch, data, result)
 
+    def _before_evaluation(self, data):
+        # The scores are sorted in place once evaluated: take what the
+        # histograms and PR curves need first.
+        if self._writer is not None and self.histograms:
+            self._pending_distributions = (data, self._distributions(data))
+
+    def _distributions(self, data):
+        """Per class: (name, histogram of positives, of negatives, PR table).
+
+        Small, computed in O(n) on the training thread, so queued jobs never
+        hold the predictions.
+        """
+        checked = metrics._validate(data.y_true, data.y_score, self.task, self.class_names, None)
+        scores = metrics._probabilities(checked.task, checked.scores, self.from_logits)
+        names = checked.names[1:] if checked.task == "binary" else checked.names
+        distributions = []
+        for name, positive, column in _one_vs_rest(checked, scores, names[: self.max_classes_in_tensorboard]):
+            distributions.append((
+                name,
+                tensorboard.histogram_data(column[positive]),
+                tensorboard.histogram_data(column[~positive]),
+                tensorboard.pr_curve_data(positive, column, data.sample_weight)
+                if np.isfinite(column).all() else None,
+            ))
+        return distributions
+
     def _queue_events(self, epoch, data, result):
         writer = self._writer
         scalars = {
@@ -915,18 +1041,10 @@ class ROCCallback(_ValidationCallback):
         if result.task != "binary":
             scalars.update({f"roc_auc_per_class/{n}": result.per_class_auc[n] for n in names})
         draw = self._images_due(epoch)
-        # Histogram counts and PR tables are small: computed here, in O(n),
-        # so queued jobs never hold the predictions.
         distributions = []
         if self.histograms:
-            for name, positive, scores in _one_vs_rest(result, data, self.from_logits, names):
-                distributions.append((
-                    name,
-                    tensorboard.histogram_data(scores[positive]),
-                    tensorboard.histogram_data(scores[~positive]),
-                    tensorboard.pr_curve_data(positive, scores, data.sample_weight)
-                    if np.isfinite(scores).all() else None,
-                ))
+            pending, self._pending_distributions = self._pending_distributions, None
+            distributions = pending[1] if pending is not None and pending[0] is data else self._distributions(data)
 
         def write_light():
             writer.scalars(scalars, step=epoch)
@@ -938,8 +1056,8 @@ class ROCCallback(_ValidationCallback):
             writer.flush()
 
         def write_figure():
-            figure = figures.plot_roc(result, title=f"ROC, epoch {epoch}")
-            writer.image("roc_curve", figures.figure_to_png(figure), step=epoch)
+            spec = _render.DrawSpec("plot_roc", (result,), {"title": f"ROC, epoch {epoch}"})
+            writer.image("roc_curve", _render.draw_png(spec), step=epoch)
             writer.flush()
 
         self._submit(write_light, heavy=False)
@@ -947,17 +1065,15 @@ class ROCCallback(_ValidationCallback):
             self._submit(write_figure, heavy=True)
 
 
-def _one_vs_rest(result, data, from_logits, names):
-    """Yields (class name, positive mask, probabilities) per class."""
-    checked = metrics._validate(data.y_true, data.y_score, result.task, None, None)
-    scores = metrics._probabilities(result.task, checked.scores, from_logits)
-    if result.task == "binary":
+def _one_vs_rest(checked, scores, names):
+    """Yields (class name, positive mask, probabilities) per class in `names`."""
+    if checked.task == "binary":
         yield names[0], checked.labels == 1, scores
         return
-    for index, name in enumerate(result.class_names):
+    for index, name in enumerate(checked.names):
         if name not in names:
             continue
-        if result.task == "multiclass":
+        if checked.task == "multiclass":
             positive = checked.labels == index
         else:
             positive = checked.labels[:, index] == 1
@@ -1015,9 +1131,10 @@ class ConfusionMatrixCallback(_ValidationCallback):
             writer = self._writer
 
             def write_image():
-                figure = figures.plot_confusion_matrix(matrix)
-                figure.suptitle(f"Confusion matrix, epoch {epoch}")
-                writer.image("confusion_matrix", figures.figure_to_png(figure), step=epoch)
+                spec = _render.DrawSpec(
+                    "plot_confusion_matrix", (matrix,), suptitle=f"Confusion matrix, epoch {epoch}"
+                )
+                writer.image("confusion_matrix", _render.draw_png(spec), step=epoch)
                 writer.flush()
 
             self._submit(write_image, heavy=True)

@@ -39,6 +39,10 @@ DEFAULT_MAX_CURVE_POINTS = 2000
 
 #: Samples per block in the log loss (it allocates float64 blocks this long).
 _LOG_LOSS_BLOCK = 1 << 16
+#: Rows per block for the argmax of a score matrix: NumPy copies a
+#: column-major matrix to row order for `argmax(axis=1)`; block by block the
+#: copy stays small.
+_ARGMAX_BLOCK_ROWS = 1 << 16
 
 
 class _EvaluationNotes:
@@ -58,8 +62,27 @@ def _readonly(array):
     return array
 
 
+def _rebuild(cls, fields):
+    return cls(**fields)
+
+
+class _Picklable:
+    """Pickles a frozen result through its constructor.
+
+    The constructor makes arrays read-only again and wraps mappings in
+    read-only proxies (which cannot be pickled as they are).
+    """
+
+    def __reduce__(self):
+        fields = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            fields[field.name] = dict(value) if isinstance(value, types.MappingProxyType) else value
+        return _rebuild, (type(self), fields)
+
+
 @dataclasses.dataclass(frozen=True)
-class RocCurve:
+class RocCurve(_Picklable):
     """One ROC curve: false/true positive rates at decreasing thresholds.
 
     The first point is always `(0, 0)` at threshold `inf`, as in
@@ -107,7 +130,7 @@ class OperatingPoint:
 
 
 @dataclasses.dataclass(frozen=True)
-class ROCResult:
+class ROCResult(_Picklable):
     """Everything `evaluate` computed. Frozen; arrays are read-only.
 
     Attributes:
@@ -1444,8 +1467,16 @@ def _evaluate(
     threshold=0.5,
     confidence=0.95,
     max_curve_points=DEFAULT_MAX_CURVE_POINTS,
+    overwrite_scores=False,
 ):
-    """`evaluate` without the warning: notes are returned in the result."""
+    """`evaluate` without the warning: notes are returned in the result.
+
+    With `overwrite_scores=True` the caller gives up `y_score`: a float
+    `(n, k)` array in column-major (Fortran) order is then sorted in place,
+    column by column, instead of being copied first, which halves the peak
+    memory of multiclass and multilabel evaluation. Its contents are
+    undefined afterwards. Other inputs are copied as usual.
+    """
     _check_options(threshold, confidence, max_curve_points)
     data = _validate(y_true, y_score, task, class_names, sample_weight)
     task, labels, scores, weight, names = (
@@ -1477,7 +1508,8 @@ def _evaluate(
             labels, scores, weight, finite, z, max_curve_points, notes, dtype, common
         )
     return _evaluate_multi(
-        task, labels, scores, weight, finite, z, max_curve_points, notes, dtype, common
+        task, labels, scores, weight, finite, z, max_curve_points, notes, dtype, common,
+        overwrite_scores,
     )
 
 
@@ -1561,12 +1593,21 @@ def _confusion(true_index, pred_index, n_classes, weight):
     return counts.astype(np.int64) if weight is None else counts
 
 
-def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, dtype, common):
+def _row_argmax(scores):
+    """`np.argmax(scores, axis=1)` in row blocks (no full copy of `scores`)."""
+    out = np.empty(scores.shape[0], dtype=np.intp)
+    for start in range(0, scores.shape[0], _ARGMAX_BLOCK_ROWS):
+        stop = start + _ARGMAX_BLOCK_ROWS
+        np.argmax(scores[start:stop], axis=1, out=out[start:stop])
+    return out
+
+
+def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, dtype, common, overwrite=False):
     names = common["class_names"]
     n, n_classes = scores.shape
     if task == "multiclass":
         positive_of = lambda c: labels == c  # noqa: E731
-        cm = _confusion(labels, np.argmax(scores, axis=1), n_classes, weight)
+        cm = _confusion(labels, _row_argmax(scores), n_classes, weight)
     else:
         positive_of = lambda c: labels[:, c] == 1  # noqa: E731
         bound = _lowest_at_least(common["threshold"], scores.dtype)
@@ -1577,9 +1618,23 @@ def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, 
 
     per_auc, per_ci, curves, prevalence = {}, {}, {}, []
     if finite:
+        # Everything that needs the scores unsorted comes first: the rows
+        # below may be the scores themselves (`overwrite`), sorted in place.
+        if task == "multiclass":
+            chosen = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
+            log_loss = _weighted_mean(-_clipped_log(chosen, dtype), weight)
+            micro_positives = chosen if weight is None else None
+            del chosen
+        else:
+            log_loss = float(np.mean([
+                _binary_log_loss(labels[:, c] == 1, scores[:, c], weight, dtype)
+                for c in range(n_classes)
+            ]))
+            micro_positives = scores[labels == 1] if weight is None else None
         # One contiguous row per class; unweighted, each row is then sorted in
-        # place and, after the classes, the whole copy for the micro average.
-        columns = _columns(scores)
+        # place and, after the classes, the whole array for the micro average.
+        in_place = overwrite and weight is None and scores.flags.f_contiguous and scores.flags.writeable
+        columns = scores.T if in_place else _columns(scores)
         for c, name in enumerate(names):
             positive = positive_of(c)
             column = columns[c]
@@ -1609,18 +1664,9 @@ def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, 
 
     if finite:
         auc_micro, micro_curve = _micro(
-            task, labels, scores, weight, max_points, n_classes, columns
+            task, labels, scores, weight, max_points, n_classes, columns, micro_positives
         )
-        del columns
-        if task == "multiclass":
-            chosen = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
-            log_loss = _weighted_mean(-_clipped_log(chosen, dtype), weight)
-        else:
-            per_label = [
-                _binary_log_loss(labels[:, c] == 1, scores[:, c], weight, dtype)
-                for c in range(n_classes)
-            ]
-            log_loss = float(np.mean(per_label))
+        del columns, micro_positives
     else:
         auc_micro, micro_curve, log_loss = math.nan, _nan_curve(), math.nan
     if micro_curve is None:
@@ -1652,18 +1698,16 @@ def _evaluate_multi(task, labels, scores, weight, finite, z, max_points, notes, 
     )
 
 
-def _micro(task, labels, scores, weight, max_points, n_classes, columns):
+def _micro(task, labels, scores, weight, max_points, n_classes, columns, positives):
     """Micro-averaged AUC and curve over every (sample, class) entry.
 
-    Unweighted, `columns` (the `(n_classes, n)` copy of the scores) is sorted
-    in place as one array: no second copy of the matrix is made.
+    Unweighted, `columns` (the scores as `(n_classes, n)` contiguous rows,
+    already sorted row by row) is sorted in place as one array: no second
+    copy of the matrix is made; `positives` are the positive entries' scores,
+    taken before any sorting. Weighted, `scores` is used as it is.
     """
     n = scores.shape[0]
     if weight is None:
-        if task == "multiclass":
-            positives = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
-        else:
-            positives = scores[labels == 1]
         positives.sort()
         every = columns.reshape(-1)
         every.sort()

@@ -208,18 +208,18 @@ def test_drawing_happens_off_the_training_thread_and_lagging_images_are_skipped(
     import threading
     import time
 
-    from keras_roc import figures
+    from keras_roc import _render
 
     x, y, x_val, y_val = breast_cancer
     drawn_on = []
-    original = figures.plot_roc
+    original = _render.draw_png
 
-    def slow_plot_roc(result, **kwargs):
+    def slow_draw_png(spec):
         drawn_on.append(threading.current_thread().name)
         time.sleep(0.5)  # much slower than an epoch on 40 samples
-        return original(result, **kwargs)
+        return original(spec)  # in the helper process (tests/test_render.py)
 
-    monkeypatch.setattr(figures, "plot_roc", slow_plot_roc)
+    monkeypatch.setattr(_render, "draw_png", slow_draw_png)
     model = model_for(x.shape[1], 1, "sigmoid")
     roc = keras_roc.ROCCallback(log_dir=tmp_path)
     with pytest.warns(UserWarning, match="images are being skipped") as record:
@@ -266,3 +266,68 @@ def test_multi_output_model_reuses_fits_pass_for_the_named_output(breast_cancer)
     probs = model.predict(x_val, verbose=0)["diagnosis"][:, 0]
     assert history.history["val_roc_auc"][0] == pytest.approx(roc_auc_score(y_val, probs), abs=EXACT)
     assert history.history["val_size_loss"]  # fit's own logs are intact
+
+
+def test_validation_steps_shorter_than_the_arrays_is_exact_every_epoch(wine):
+    """The capture buffer is sized from the validation arrays; a pass that
+    stops early (`validation_steps`) must still give exactly its samples."""
+    x, y, x_val, y_val = wine
+    model = model_for(x.shape[1], 3, "softmax")
+    expected = []
+    reference = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: expected.append(model.predict(x_val[:32], verbose=0))
+    )
+    roc = keras_roc.ROCCallback()
+    history = model.fit(x, y, validation_data=(x_val, y_val), validation_batch_size=16, validation_steps=2,
+                        epochs=3, verbose=0, callbacks=[roc, reference])
+    assert roc.result.n_samples == 32
+    for logged, probs in zip(history.history["val_roc_auc"], expected):
+        probs = probs.astype(np.float64) / probs.sum(axis=1, keepdims=True)
+        assert logged == pytest.approx(roc_auc_score(y_val[:32], probs, multi_class="ovr"), abs=EXACT)
+
+
+class TestCaptureBuffers:
+    """`_FitCapture` stores batches in buffers of the expected pass size."""
+
+    @staticmethod
+    def batches(rows, n_classes=3, weights=False, seed=0):
+        rng = np.random.default_rng(seed)
+        out = []
+        for size in rows:
+            batch = [rng.integers(0, n_classes, size), rng.random((size, n_classes)).astype(np.float32)]
+            if weights:
+                batch.append(rng.random(size))
+            out.append(batch)
+        return out
+
+    @pytest.mark.parametrize("expected_rows", [None, 10, 9, 12, 30])
+    @pytest.mark.parametrize("weights", [False, True])
+    def test_any_pass_size_joins_every_batch_in_order(self, expected_rows, weights):
+        from keras_roc.callbacks import _FitCapture
+
+        capture = _FitCapture(None, None, None, expected_rows)
+        for sizes in ([4, 4, 2], [4, 4, 4], [3]):  # as expected, longer, shorter
+            batches = self.batches(sizes, weights=weights, seed=len(sizes))
+            capture.begin_pass()
+            for batch in batches:
+                capture._store([np.array(a) for a in batch])
+            data = capture.finish()
+            capture.in_pass = False
+            np.testing.assert_array_equal(data.y_true, np.concatenate([b[0] for b in batches]))
+            np.testing.assert_array_equal(data.y_score, np.concatenate([b[1] for b in batches]))
+            assert data.y_score.flags.f_contiguous  # as prepare() sorts it in place
+            if weights:
+                np.testing.assert_array_equal(data.sample_weight, np.concatenate([b[2] for b in batches]))
+            else:
+                assert data.sample_weight is None
+            assert capture.expected_rows == sum(sizes)  # the next pass's buffer size
+
+    def test_batches_with_and_without_weights_are_a_clear_error(self):
+        from keras_roc.callbacks import _FitCapture
+
+        capture = _FitCapture(None, None, None, 8)
+        capture.begin_pass()
+        capture._store([np.array(a) for a in self.batches([4], weights=True)[0]])
+        capture._store([np.array(a) for a in self.batches([4])[0]])
+        with pytest.raises(ValueError, match="Some validation batches have sample weights and some do not"):
+            capture.finish()

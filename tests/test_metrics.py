@@ -1658,3 +1658,45 @@ def test_docstring_examples_run():
 def test_boolean_options_are_rejected(option):
     with pytest.raises(ValueError, match=f"`{option}` must be a number, not a boolean"):
         keras_roc.evaluate([0, 1, 1, 0], [0.2, 0.8, 0.6, 0.4], **{option: True})
+
+
+@pytest.mark.parametrize("task", ["multiclass", "multilabel"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_overwrite_scores_gives_the_same_result(task, weighted, from_logits):
+    """The callbacks let `_evaluate` sort their column-major buffer in place."""
+    from keras_roc.metrics import _evaluate
+
+    rng = np.random.default_rng(3)
+    n, k = 3000, 5
+    if task == "multiclass":
+        y = rng.integers(0, k, n)
+        p = tied_probabilities(rng, n, k)
+    else:
+        y = (rng.random((n, k)) < 0.3).astype(int)
+        p = np.round(rng.random((n, k)), 2)
+    if from_logits:
+        p = np.log(p + 0.01)
+    w = rng.random(n) if weighted else None
+    expected = _evaluate(y, p, sample_weight=w, from_logits=from_logits, task=task)
+    buffer = np.asfortranarray(p.astype(np.float32) if not from_logits else p)
+    float32_expected = _evaluate(y, buffer.copy(order="F"), sample_weight=w, from_logits=from_logits, task=task)
+    result = _evaluate(y, buffer, sample_weight=w, from_logits=from_logits, task=task, overwrite_scores=True)
+    assert result.scalars() == float32_expected.scalars()
+    np.testing.assert_array_equal(result.confusion_matrix, float32_expected.confusion_matrix)
+    for name, curve in float32_expected.curves.items():
+        np.testing.assert_array_equal(result.curves[name].fpr, curve.fpr)
+        np.testing.assert_array_equal(result.curves[name].tpr, curve.tpr)
+    assert abs(result.auc_micro - expected.auc_micro) <= (AUC_TOL if from_logits else 1e-6)
+    sorted_in_place = not weighted and not from_logits
+    assert (not np.array_equal(buffer, p.astype(buffer.dtype))) == sorted_in_place
+
+
+def test_row_argmax_in_blocks_equals_numpy(monkeypatch):
+    from keras_roc import metrics as m
+
+    monkeypatch.setattr(m, "_ARGMAX_BLOCK_ROWS", 7)
+    rng = np.random.default_rng(0)
+    scores = np.round(rng.random((50, 4)), 1)  # ties: the first maximum wins
+    for layout in (scores, np.asfortranarray(scores)):
+        np.testing.assert_array_equal(m._row_argmax(layout), np.argmax(scores, axis=1))

@@ -1,0 +1,138 @@
+"""The drawing helper process: same pictures, low priority, no TensorFlow, fallbacks."""
+
+import os
+import pickle
+import sys
+import time
+
+import keras
+import numpy as np
+import pytest
+
+import keras_roc
+from conftest import read_events
+from keras_roc import _render
+
+MULTICLASS = ([0, 1, 2, 1, 0, 2, 2], [[.6, .2, .2], [.1, .8, .1], [.2, .2, .6], [.3, .4, .3], [.5, .3, .2], [.1, .1, .8], [.4, .3, .3]])
+
+
+@pytest.fixture
+def fresh_helper(monkeypatch):
+    """A helper started for this test only, and no fallback left behind."""
+    _render.shutdown()
+    monkeypatch.setattr(_render._HELPER, "failure", None)
+    monkeypatch.delenv(_render.DRAW_ENV, raising=False)
+    yield _render._HELPER
+    _render.shutdown()
+    _render._HELPER.failure = None
+
+
+def helper_pid():
+    process = _render._HELPER._process
+    assert process is not None and process.poll() is None, "the helper process is not running"
+    return process.pid
+
+
+def test_result_objects_pickle_and_stay_frozen():
+    result = keras_roc.evaluate(*MULTICLASS)
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy.scalars() == result.scalars()
+    assert dict(copy.per_class_auc) == dict(result.per_class_auc)
+    np.testing.assert_array_equal(copy.curves["micro"].fpr, result.curves["micro"].fpr)
+    np.testing.assert_array_equal(copy.confusion_matrix, result.confusion_matrix)
+    assert not copy.confusion_matrix.flags.writeable
+    assert not copy.curves["micro"].tpr.flags.writeable
+    with pytest.raises(TypeError):
+        copy.per_class_auc["0"] = 0.0  # still a read-only mapping
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        _render.DrawSpec("plot_roc", (keras_roc.evaluate(*MULTICLASS),), {"title": "ROC, epoch 3"}),
+        _render.DrawSpec("plot_confusion_matrix", (keras_roc.evaluate(*MULTICLASS),), suptitle="Confusion matrix"),
+    ],
+    ids=["roc", "confusion_matrix"],
+)
+def test_helper_draws_the_same_png_as_the_calling_thread(fresh_helper, spec):
+    png = _render.draw_png(spec)
+    assert helper_pid() != os.getpid()
+    assert png == _render._draw_here(spec)  # same matplotlib, same bytes
+    assert _render.fallback_reason() is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and SCHED_IDLE (Linux only)")
+def test_helper_runs_at_idle_priority_without_tensorflow(fresh_helper):
+    _render.draw_png(_render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],)))
+    pid = helper_pid()
+    assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+    with open(f"/proc/{pid}/maps") as maps:
+        mapped = maps.read()
+    assert "matplotlib" in mapped  # the check below can see imported libraries
+    assert "tensorflow" not in mapped
+
+
+def test_an_error_in_the_figure_is_reported_and_the_helper_survives(fresh_helper):
+    with pytest.raises(RuntimeError, match="plot_confusion_matrix failed in the helper process"):
+        _render.draw_png(_render.DrawSpec("plot_confusion_matrix", ([[1, 2, 3]],)))
+    pid = helper_pid()
+    assert _render.draw_png(_render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],))).startswith(b"\x89PNG")
+    assert helper_pid() == pid and _render.fallback_reason() is None
+
+
+def test_a_killed_or_idle_helper_is_started_again(fresh_helper, monkeypatch):
+    spec = _render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],))
+    _render.draw_png(spec)
+    first = helper_pid()
+    fresh_helper._process.kill()
+    fresh_helper._process.wait()
+    assert _render.draw_png(spec).startswith(b"\x89PNG")
+    second = helper_pid()
+    assert second != first and _render.fallback_reason() is None
+
+    _render.shutdown()
+    monkeypatch.setattr(_render, "IDLE_SECONDS", 0.2)
+    _render.draw_png(spec)
+    process = fresh_helper._process
+    assert process.wait(timeout=30) == 0  # ended by itself when idle
+    assert _render.draw_png(spec).startswith(b"\x89PNG")
+    assert fresh_helper._process is not process and _render.fallback_reason() is None
+
+
+def test_draw_in_thread_setting_starts_no_process(fresh_helper, monkeypatch):
+    monkeypatch.setenv(_render.DRAW_ENV, "thread")
+    assert _render.draw_png(_render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],))).startswith(b"\x89PNG")
+    assert fresh_helper._process is None
+
+
+def test_bad_spec_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"`function` must be one of .*Received 'savefig'"):
+        _render.DrawSpec("savefig")
+
+
+def test_fit_falls_back_to_the_thread_with_one_warning_when_no_helper_can_start(
+    breast_cancer, tmp_path, fresh_helper, monkeypatch
+):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    x, y, x_val, y_val = breast_cancer
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    callbacks = [keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)]
+    with pytest.warns(UserWarning, match="drawing helper process failed: cannot start") as caught:
+        model.fit(x, y, validation_data=(x_val, y_val), epochs=3, verbose=0, callbacks=callbacks)
+    assert sum("drawing helper" in str(w.message) for w in caught) == len(callbacks)  # once per callback
+    events = read_events(tmp_path / "validation")
+    for tag in ("roc_curve", "confusion_matrix"):
+        assert [step for step, _, _ in events[tag]] == [0, 1, 2]
+        assert all(bytes(tensor[2]).startswith(b"\x89PNG") for _, tensor, _ in events[tag])
+
+
+def test_ctrl_c_reaches_the_training_process_not_the_helper(fresh_helper):
+    import signal
+
+    _render.draw_png(_render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],)))
+    pid = helper_pid()
+    os.kill(pid, signal.SIGINT)  # what a terminal's Ctrl-C sends the whole group
+    time.sleep(0.5)
+    assert helper_pid() == pid
