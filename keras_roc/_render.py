@@ -118,6 +118,7 @@ class _Helper:
     def __init__(self):
         self._lock = threading.Lock()
         self._process = None
+        self._owner = os.getpid()
         self.failure = None  # why drawing fell back to the calling thread
 
     def _start(self):
@@ -142,6 +143,8 @@ class _Helper:
             raise _HelperGone(f"cannot start {sys.executable!r}: {error}") from None
 
     def _request(self, spec):
+        if self._owner != os.getpid():  # a forked child: the helper is its parent's
+            self._process, self._owner = None, os.getpid()
         if self._process is not None and self._process.poll() is not None:
             self._stop()  # ended by itself (idle) or was killed: close its pipes
         if self._process is None:

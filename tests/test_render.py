@@ -136,3 +136,24 @@ def test_ctrl_c_reaches_the_training_process_not_the_helper(fresh_helper):
     os.kill(pid, signal.SIGINT)  # what a terminal's Ctrl-C sends the whole group
     time.sleep(0.5)
     assert helper_pid() == pid
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_starts_its_own_helper(fresh_helper):
+    import multiprocessing
+
+    spec = _render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],))
+    _render.draw_png(spec)
+    parent_helper = helper_pid()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        child_helper = pool.apply(_draw_and_report_helper, (spec,))
+    assert child_helper not in (None, parent_helper)
+    assert _render.draw_png(spec).startswith(b"\x89PNG") and helper_pid() == parent_helper
+
+
+def _draw_and_report_helper(spec):
+    png = _render.draw_png(spec)
+    pid = _render._HELPER._process.pid if png.startswith(b"\x89PNG") else None
+    _render.shutdown()
+    return pid
