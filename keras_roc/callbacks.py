@@ -862,6 +862,8 @@ class ROCCallback(_ValidationCallback):
     specificity at `threshold` and at Youden's optimum and the DeLong
     interval, the ROC figure as an image, score histograms of positives and
     negatives per class, and interactive PR curves. Step = epoch index.
+    Figures are drawn in a low-priority helper process (`keras_roc._render`;
+    `KERAS_ROC_DRAW=thread` draws on the writer thread instead).
 
     Args:
         validation_data: `(x, y)` or `(x, y, sample_weight)` arrays (NumPy,
@@ -1085,8 +1087,10 @@ class ConfusionMatrixCallback(_ValidationCallback):
 
     At each epoch end the matrix of the validation set is drawn as the image
     `confusion_matrix` in `<log_dir>/validation`, every `image_every`
-    epochs, on a background thread. Without `validation_data` it reuses
-    fit's validation pass; with it, the model predicts once per epoch,
+    epochs, in keras_roc's low-priority drawing process (see
+    `keras_roc._render`), off the training thread. Without
+    `validation_data` it reuses fit's validation pass; with it, the model
+    predicts once per epoch,
     shared with a `ROCCallback` given the same data. Binary tasks use
     `threshold` (scores `>=` it are positive); multiclass tasks the argmax;
     multilabel tasks one 2x2 per label. The latest matrix is in

@@ -231,8 +231,8 @@ def _png_size(png):
 class BackgroundWriter:
     """Runs writing jobs on one background thread, in submission order.
 
-    Rendering figures, PNG encoding and event writing happen here, off the
-    training thread. Jobs hold only small, already computed data (results,
+    Event writing happens here, off the training thread, and figure jobs
+    wait here for the drawing helper process (`keras_roc._render`). Jobs hold only small, already computed data (results,
     histogram counts), never the predictions. Light jobs (a few scalars) are
     always queued; heavy jobs (figures) are bounded: when drawing falls behind and
     `max_heavy` heavy jobs already wait, a new one is skipped, never queued

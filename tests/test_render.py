@@ -157,3 +157,10 @@ def _draw_and_report_helper(spec):
     pid = _render._HELPER._process.pid if png.startswith(b"\x89PNG") else None
     _render.shutdown()
     return pid
+
+
+def test_docstring_examples_run(fresh_helper):
+    import doctest
+
+    failures, attempted = doctest.testmod(_render, verbose=False)
+    assert failures == 0 and attempted >= 2
