@@ -164,3 +164,12 @@ def test_docstring_examples_run(fresh_helper):
 
     failures, attempted = doctest.testmod(_render, verbose=False)
     assert failures == 0 and attempted >= 2
+
+
+def test_a_helper_that_does_not_answer_in_time_is_replaced_by_the_thread(fresh_helper, monkeypatch):
+    spec = _render.DrawSpec("plot_confusion_matrix", (np.arange(900).reshape(30, 30),))
+    monkeypatch.setattr(_render, "ANSWER_TIMEOUT_SECONDS", 0.01)  # far less than drawing takes
+    png = _render.draw_png(spec)
+    assert png == _render._draw_here(spec)  # drawn on the calling thread instead
+    assert "no answer within" in _render.fallback_reason()
+    assert fresh_helper._process is None  # the unanswering helper was stopped
