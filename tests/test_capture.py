@@ -331,3 +331,25 @@ class TestCaptureBuffers:
         capture._store([np.array(a) for a in self.batches([4])[0]])
         with pytest.raises(ValueError, match="Some validation batches have sample weights and some do not"):
             capture.finish()
+
+
+def test_histograms_and_pr_curves_of_a_captured_pass_use_the_scores_as_predicted(wine, tmp_path):
+    """The captured scores are sorted in place by the evaluation: the
+    histograms and PR tables must be taken from them before that."""
+    x, y, x_val, y_val = wine
+    model = model_for(x.shape[1], 3, "softmax")
+    roc = keras_roc.ROCCallback(log_dir=tmp_path)
+    cm = keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)
+    model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[roc, cm])
+    probs = model.predict(x_val, verbose=0)
+    events = read_events(tmp_path / "validation")
+    half = (keras_roc.tensorboard.PR_CURVE_THRESHOLDS - 1) // 2  # threshold 0.5
+    for c in range(3):
+        positive = y_val == c
+        _, histogram, _ = events[f"scores/{c}/positives"][-1]
+        np.testing.assert_allclose(histogram, keras_roc.tensorboard.histogram_data(probs[positive, c]), rtol=1e-6)
+        _, histogram, _ = events[f"scores/{c}/negatives"][-1]
+        np.testing.assert_allclose(histogram, keras_roc.tensorboard.histogram_data(probs[~positive, c]), rtol=1e-6)
+        _, table, _ = events[f"pr_curve/{c}"][-1]
+        assert table[0, half] == np.sum((probs[:, c] >= 0.5) & positive)  # true positives
+        assert table[1, half] == np.sum((probs[:, c] >= 0.5) & ~positive)  # false positives
