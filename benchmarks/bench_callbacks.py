@@ -186,11 +186,11 @@ def helper_cpu_seconds():
     """
     from keras_roc import _render
 
-    process = _render._HELPER._process
-    if process is None or process.poll() is not None:
+    pid = _render.helper_pid()
+    if pid is None:
         return 0.0
     try:
-        with open(f"/proc/{process.pid}/stat") as file:
+        with open(f"/proc/{pid}/stat") as file:
             fields = file.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0

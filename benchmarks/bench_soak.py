@@ -50,11 +50,11 @@ def helper_peak_rss_bytes():
     """Peak RSS of keras_roc's drawing helper process (Linux), or None."""
     from keras_roc import _render
 
-    process = _render._HELPER._process
-    if process is None or process.poll() is not None:
+    pid = _render.helper_pid()
+    if pid is None:
         return None
     try:
-        with open(f"/proc/{process.pid}/status") as file:
+        with open(f"/proc/{pid}/status") as file:
             for line in file:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) * 1024  # KiB

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import threading
 
-__all__ = ["DrawSpec", "draw_png", "fallback_reason", "shutdown"]
+__all__ = ["DrawSpec", "draw_png", "fallback_reason", "helper_pid", "shutdown"]
 
 #: Seconds without a request after which the helper process ends.
 IDLE_SECONDS = 20.0
@@ -227,6 +227,12 @@ def draw_png(spec):
 def fallback_reason():
     """Why figures are drawn in the calling thread instead, or None."""
     return _HELPER.failure
+
+
+def helper_pid():
+    """The process id of the running helper, or None (for `/proc` readings)."""
+    process = _HELPER._process
+    return None if process is None or process.poll() is not None else process.pid
 
 
 def shutdown():

@@ -1297,7 +1297,7 @@ def _binary_chunks(scores, positive):
     return n_pos, (_merged_groups(p, q) for p, q in _tie_chunks((pos, neg), length))
 
 
-def _subset_core(values, positives, max_points, score_nbytes, variance=True):
+def _subset_core(values, positives, max_points, score_nbytes):
     """Core from all the scores and the positives' scores, both sorted.
 
     Sparse (see `_StreamCore.add_sparse`) when positives and ties are rare,
@@ -1307,36 +1307,36 @@ def _subset_core(values, positives, max_points, score_nbytes, variance=True):
     n_pos, n_neg = positives.size, values.size - positives.size
     rare = values.size * _SPARSE_FRACTION
     if 0 < n_pos <= rare and n_neg > 0 and _ties_at_most(values, rare - n_pos):
-        core = _StreamCore(n_pos, n_neg, max_points, variance=variance)
+        core = _StreamCore(n_pos, n_neg, max_points)
         core.add_sparse(values, positives, np.flatnonzero(values[1:] == values[:-1]))
         core.finish()
         return core
-    length = _chunk_length(score_nbytes, 2)
-    chunks = (_subset_groups(a, p) for a, p in _tie_chunks((values, positives), length))
-    return _stream_core(chunks, n_pos, n_neg, max_points, variance=variance)
+    return _merged_rows_core([values], positives, max_points, score_nbytes)
 
 
-def _merged_rows_core(rows, positives, max_points, score_nbytes):
+def _merged_rows_core(rows, positives, max_points, score_nbytes, variance=True):
     """Core of every entry of `rows` against the `positives` among them.
 
-    Each row and `positives` are sorted ascending. The rows are cut at
-    common values (`_tie_chunks`) and merged chunk by chunk, so only one
-    chunk is ever sorted at a time: about 1.4x faster than sorting all
-    entries as one array, in chunk-sized memory. No variance (micro
-    averages have no interval).
+    Each row and `positives` are sorted ascending. The arrays are cut at
+    common values (`_tie_chunks`) and several rows are merged chunk by
+    chunk, so only one chunk is ever sorted at a time: for the micro
+    average about 1.4x faster than sorting all entries as one array, in
+    chunk-sized memory.
     """
     arrays = [*rows, positives]
     length = _chunk_length(score_nbytes, len(arrays))
 
     def chunks():
         for parts in _tie_chunks(arrays, length):
-            values = np.concatenate(parts[:-1])
-            values.sort(kind="stable")  # a merge of the sorted runs
+            values = parts[0]
+            if len(rows) > 1:
+                values = np.concatenate(parts[:-1])
+                values.sort(kind="stable")  # a merge of the sorted runs
             yield _subset_groups(values, parts[-1])
 
     n_values = sum(row.size for row in rows)
     return _stream_core(
-        chunks(), positives.size, n_values - positives.size, max_points, variance=False
+        chunks(), positives.size, n_values - positives.size, max_points, variance=variance
     )
 
 
@@ -1734,7 +1734,8 @@ def _micro(task, labels, scores, weight, max_points, n_classes, columns, positiv
     n = scores.shape[0]
     if weight is None:
         positives.sort()
-        core = _merged_rows_core(columns, positives, max_points, scores.nbytes)
+        # Micro averages have no interval: no variance.
+        core = _merged_rows_core(columns, positives, max_points, scores.nbytes, variance=False)
     else:
         if task == "multiclass":
             positive_mask = np.zeros(scores.shape, dtype=bool)
