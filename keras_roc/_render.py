@@ -39,6 +39,10 @@ ANSWER_TIMEOUT_SECONDS = 600.0
 #: Environment variable choosing where figures are drawn: `process` (the
 #: default) or `thread`.
 DRAW_ENV = "KERAS_ROC_DRAW"
+#: Confusion-matrix figures the helper keeps to refill, and layouts it keeps
+#: to reuse (one per distinct set of classes and options; least recently
+#: used dropped first).
+KEPT_FIGURES = 4
 # Figure functions a DrawSpec may name (the helper runs nothing else).
 _FUNCTIONS = ("plot_roc", "plot_confusion_matrix")
 # Frame header: payload length as 8 little-endian bytes.
@@ -68,13 +72,53 @@ class DrawSpec:
             )
 
 
-def _draw_here(spec):
+class _Kept:
+    """Figures and layouts the helper keeps between requests (see `_draw_here`)."""
+
+    def __init__(self):
+        from keras_roc import figures
+
+        # Confusion-matrix figures to refill, least recently used first.
+        self.matrices = {}
+        # Layouts of earlier figures, reused by new figures that match them.
+        self.layouts = figures._LayoutMemory(KEPT_FIGURES)
+
+    def matrix_png(self, spec):
+        """PNG of a confusion matrix, refilling a kept figure; None if it cannot."""
+        from keras_roc import figures
+
+        refillable = figures._RefillableMatrix
+        options = dict(spec.kwargs, suptitle=spec.suptitle)
+        key = refillable.key_of(*spec.args, **options) if len(spec.args) == 1 else None
+        if key is None:
+            return None
+        kept = self.matrices.pop(key, None)
+        if kept is None or not kept.refill(*spec.args, **options):
+            kept = refillable(*spec.args, **options)
+        self.matrices[key] = kept
+        while len(self.matrices) > KEPT_FIGURES:
+            self.matrices.pop(next(iter(self.matrices)))
+        return kept.png()
+
+
+def _draw_here(spec, kept=None):
+    """Draws `spec` to PNG bytes.
+
+    With `kept` (a `_Kept`, in the helper) the work of earlier requests is
+    reused: confusion matrices of the same classes refill the figure drawn
+    before, and other figures take the layout of an earlier one that
+    matches. The bytes are those drawn without it (tested).
+    """
     from keras_roc import figures
 
+    if kept is not None and spec.function == "plot_confusion_matrix":
+        png = kept.matrix_png(spec)
+        if png is not None:
+            return png
     figure = getattr(figures, spec.function)(*spec.args, **spec.kwargs)
     if spec.suptitle:
         figure.suptitle(spec.suptitle)
-    return figures.figure_to_png(figure)
+    return figures.figure_to_png(figure) if kept is None else kept.layouts.png(figure)
 
 
 class _HelperGone(Exception):
@@ -268,6 +312,7 @@ def _serve(stdin, stdout, idle_seconds):
         fatal = ("fatal", f"the helper process cannot import matplotlib: {traceback.format_exc()}")
     else:
         fatal = None
+    kept = _Kept() if fatal is None else None
     while _wait_readable(stdin, idle_seconds):
         try:
             spec = pickle.loads(_read_frame(stdin))
@@ -277,7 +322,7 @@ def _serve(stdin, stdout, idle_seconds):
             answer = fatal
         else:
             try:
-                answer = ("ok", _draw_here(spec))
+                answer = ("ok", _draw_here(spec, kept))
             except Exception:
                 answer = ("error", traceback.format_exc())
         _write_frame(stdout, pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))

@@ -671,6 +671,65 @@ def test_figure_to_png_attaches_agg_and_checks_input():
         figures.figure_to_png(figure, dpi=0)
 
 
+@pytest.mark.parametrize("layout", ["compressed", "constrained", None])
+def test_figure_to_png_draws_once_with_the_pixels_of_savefig(layout):
+    # The fast path (the canvas's own print_png: layout and render in one
+    # draw) must give what savefig's two draws give.
+    y, prob = multiclass_data(400, 4)
+    figure = figures.plot_roc(keras_roc.evaluate(y, prob), zoom=True)
+    figure.set_layout_engine(layout)
+    fast = figures.figure_to_png(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figure.dpi)
+    np.testing.assert_array_equal(
+        matplotlib.image.imread(io.BytesIO(fast)), matplotlib.image.imread(io.BytesIO(buffer.getvalue()))
+    )
+
+
+def _epochs_of_matrices(n_classes, names=None):
+    """Results of a model getting better epoch by epoch (counts crossing
+    colorbar tick steps, so some refills must lay out again)."""
+    results = []
+    for n, separation in ((300, 1.0), (300, 1.1), (300, 1.2), (900, 1.3), (900, 1.4), (900, 1.5), (60, 2.0)):
+        y, prob = multiclass_data(n, n_classes, separation=separation)
+        results.append(keras_roc.evaluate(y, prob, class_names=names))
+    return results
+
+
+@pytest.mark.parametrize("normalize", ["both", "true", None])
+@pytest.mark.parametrize("n_classes", [2, 10])
+def test_refilled_confusion_matrix_is_pixel_equal_to_a_new_one(n_classes, normalize):
+    kept, refilled = None, 0
+    for epoch, result in enumerate(_epochs_of_matrices(n_classes)):
+        title = f"Confusion matrix, epoch {epoch}"
+        fresh = figures.plot_confusion_matrix(result, normalize=normalize)
+        fresh.suptitle(title)
+        expected = figures.figure_to_png(fresh)
+        if kept is not None and kept.refill(result, suptitle=title, normalize=normalize):
+            refilled += 1
+        else:
+            kept = figures._RefillableMatrix(result, suptitle=title, normalize=normalize)
+        assert kept.png() == expected, f"epoch {epoch}"
+    assert refilled >= 2  # the figure was reused, not only rebuilt
+
+
+def test_refillable_matrix_refuses_what_it_cannot_refill():
+    three = keras_roc.evaluate(*multiclass_data(60, 3))
+    kept = figures._RefillableMatrix(three, suptitle="epoch 1")
+    named = keras_roc.evaluate(*multiclass_data(60, 3), class_names=["a", "b", "c"])
+    assert not kept.refill(named, suptitle="epoch 2")  # other classes
+    assert not kept.refill(three, suptitle="epoch 2", normalize="true")  # other panels
+    assert not kept.refill(three)  # no title
+    assert kept.refill(three, suptitle="epoch 2")
+    assert not kept.refill(three, suptitle="a much longer title, epoch 3")  # another layout
+    multilabel = keras_roc.evaluate(*multilabel_data())
+    assert figures._RefillableMatrix.key_of(multilabel) is None
+    assert figures._RefillableMatrix.key_of(three, cmap=matplotlib.colormaps["Greys"]) is None
+    assert figures._RefillableMatrix.key_of([[5, 1], [2, 7]]) is None
+    with pytest.raises(ValueError, match="binary or multiclass.*Received ROCResult"):
+        figures._RefillableMatrix(multilabel)
+
+
 def test_public_api_is_exported():
     for name in figures.__all__:
         assert getattr(keras_roc, name) is getattr(figures, name)

@@ -61,6 +61,54 @@ def test_helper_draws_the_same_png_as_the_calling_thread(fresh_helper, spec):
     assert _render.fallback_reason() is None
 
 
+def test_helper_refills_confusion_matrices_with_the_same_pixels(fresh_helper):
+    # The helper keeps confusion-matrix figures to refill: epoch after epoch
+    # the PNGs are those drawn anew on the calling thread.
+    rng = np.random.default_rng(0)
+    for epoch in range(4):
+        y = rng.integers(0, 4, 500)
+        prob = rng.dirichlet(np.ones(4), 500) + np.eye(4)[y] * (0.2 * epoch)
+        result = keras_roc.evaluate(y, prob / prob.sum(axis=1, keepdims=True))
+        spec = _render.DrawSpec("plot_confusion_matrix", (result,), suptitle=f"Confusion matrix, epoch {epoch}")
+        assert _render.draw_png(spec) == _render._draw_here(spec), f"epoch {epoch}"
+
+
+def test_kept_figures_are_bounded_and_used():
+    kept = _render._Kept()
+    results = [keras_roc.evaluate(*MULTICLASS, class_names=[f"{k}{i}" for i in range(3)]) for k in "abcdef"]
+    for result in results:
+        _render._draw_here(_render.DrawSpec("plot_confusion_matrix", (result,), suptitle="t"), kept)
+    assert len(kept.matrices) == _render.KEPT_FIGURES
+    assert [key[0][0] for key in kept.matrices] == ["c0", "d0", "e0", "f0"]  # least recently used dropped
+    figure = kept.matrices[next(reversed(kept.matrices))]
+    again = _render.DrawSpec("plot_confusion_matrix", (results[-1],), suptitle="t")
+    assert _render._draw_here(again, kept) == _render._draw_here(again)
+    assert kept.matrices[next(reversed(kept.matrices))] is figure  # refilled, not rebuilt
+    # Matrices given as arrays are drawn anew (their layout may be reused).
+    array = _render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],))
+    assert _render._draw_here(array, kept) == _render._draw_here(array)
+    assert len(kept.matrices) == _render.KEPT_FIGURES
+
+
+@pytest.mark.parametrize("zoom", [False, True])
+@pytest.mark.parametrize("n_classes", [2, 4, 12])
+def test_reused_roc_layouts_give_the_same_pixels(n_classes, zoom):
+    # Epoch after epoch the legend's digits change, not its size: the layout
+    # found at the first epoch is reused, and every PNG is the one drawn anew.
+    kept = _render._Kept()
+    rng = np.random.default_rng(n_classes)
+    for epoch in (1, 2, 3, 10):
+        y = np.r_[np.arange(n_classes), rng.integers(0, n_classes, 400)]
+        prob = rng.dirichlet(np.ones(n_classes), len(y)) + np.eye(n_classes)[y] * (0.05 * epoch)
+        if n_classes == 2:
+            prob = prob[:, 1] / prob.sum(axis=1)
+        result = keras_roc.evaluate(y, prob)
+        spec = _render.DrawSpec("plot_roc", (result,), {"title": f"ROC, epoch {epoch}", "zoom": zoom})
+        assert _render._draw_here(spec, kept) == _render._draw_here(spec), f"epoch {epoch}"
+    if n_classes <= 10:  # (beyond, the best and worst classes drawn change)
+        assert len(kept.layouts._positions) == 2  # epochs 1-3 share one; "epoch 10" is wider
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and SCHED_IDLE (Linux only)")
 def test_helper_runs_at_idle_priority_without_tensorflow(fresh_helper):
     _render.draw_png(_render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],)))
