@@ -106,8 +106,8 @@ def _draw_here(spec, kept=None):
 
     With `kept` (a `_Kept`, in the helper) the work of earlier requests is
     reused: confusion matrices of the same classes refill the figure drawn
-    before, and other figures take the layout of an earlier one that
-    matches. The bytes are those drawn without it (tested).
+    before, and ROC figures take the layout of an earlier one that matches.
+    The bytes are those drawn without it (tested).
     """
     from keras_roc import figures
 
@@ -118,7 +118,9 @@ def _draw_here(spec, kept=None):
     figure = getattr(figures, spec.function)(*spec.args, **spec.kwargs)
     if spec.suptitle:
         figure.suptitle(spec.suptitle)
-    return figures.figure_to_png(figure) if kept is None else kept.layouts.png(figure)
+    if kept is not None and spec.function == "plot_roc":
+        return kept.layouts.png(figure)
+    return figures.figure_to_png(figure)
 
 
 class _HelperGone(Exception):

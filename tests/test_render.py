@@ -109,6 +109,19 @@ def test_reused_roc_layouts_give_the_same_pixels(n_classes, zoom):
         assert len(kept.layouts._positions) == 2  # epochs 1-3 share one; "epoch 10" is wider
 
 
+def test_layouts_are_not_reused_where_the_layout_moves_more_than_axes():
+    # Constrained layout also places a figure title and colorbars: such
+    # figures are laid out anew every time.
+    kept = _render._Kept()
+    result = keras_roc.evaluate(*MULTICLASS)
+    titled = _render.DrawSpec("plot_roc", (result,), suptitle="ROC")
+    matrix = _render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],))
+    for _ in range(2):
+        assert _render._draw_here(titled, kept) == _render._draw_here(titled)
+        assert _render._draw_here(matrix, kept) == _render._draw_here(matrix)
+    assert not kept.layouts._positions and not kept.matrices
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and SCHED_IDLE (Linux only)")
 def test_helper_runs_at_idle_priority_without_tensorflow(fresh_helper):
     _render.draw_png(_render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],)))
