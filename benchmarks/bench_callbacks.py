@@ -44,7 +44,7 @@ Timings are never asserted on; the script exits 0 unless something crashes.
 
     python benchmarks/bench_callbacks.py            # full run (~10 min, 2 cores)
     python benchmarks/bench_callbacks.py --quick    # small smoke run
-    python benchmarks/bench_callbacks.py --tf-threads 1   # training leaves a core free
+    python benchmarks/bench_callbacks.py --tf-threads 1   # training uses about one core
     python3 dev.py bench                            # every benchmark
 """
 
@@ -88,7 +88,7 @@ def parse_args(argv):
         "--tf-threads",
         type=int,
         help="limit TensorFlow to this many intra-op and inter-op threads (default: all cores), "
-        "e.g. 1 on 2 cores to see the cost where training leaves a core free",
+        "e.g. 1 on 2 cores to see the cost where training does not keep every core busy",
     )
     parser.add_argument(
         "--only", nargs="+", choices=sorted(CONFIGS), help="run only these configurations (plain is always run)"

@@ -686,13 +686,13 @@ def test_figure_to_png_draws_once_with_the_pixels_of_savefig(layout):
     )
 
 
-def _epochs_of_matrices(n_classes, names=None):
+def _epochs_of_matrices(n_classes):
     """Results of a model getting better epoch by epoch (counts crossing
     colorbar tick steps, so some refills must lay out again)."""
     results = []
     for n, separation in ((300, 1.0), (300, 1.1), (300, 1.2), (900, 1.3), (900, 1.4), (900, 1.5), (60, 2.0)):
         y, prob = multiclass_data(n, n_classes, separation=separation)
-        results.append(keras_roc.evaluate(y, prob, class_names=names))
+        results.append(keras_roc.evaluate(y, prob))
     return results
 
 

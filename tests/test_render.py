@@ -84,7 +84,7 @@ def test_kept_figures_are_bounded_and_used():
     again = _render.DrawSpec("plot_confusion_matrix", (results[-1],), suptitle="t")
     assert _render._draw_here(again, kept) == _render._draw_here(again)
     assert kept.matrices[next(reversed(kept.matrices))] is figure  # refilled, not rebuilt
-    # Matrices given as arrays are drawn anew (their layout may be reused).
+    # Matrices given as arrays are drawn anew, not kept.
     array = _render.DrawSpec("plot_confusion_matrix", ([[5, 1], [2, 7]],))
     assert _render._draw_here(array, kept) == _render._draw_here(array)
     assert len(kept.matrices) == _render.KEPT_FIGURES
