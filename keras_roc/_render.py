@@ -92,12 +92,10 @@ class _Kept:
         key = refillable.key_of(*spec.args, **options) if len(spec.args) == 1 else None
         if key is None:
             return None
-        kept = self.matrices.pop(key, None)
+        kept = self.matrices.get(key)
         if kept is None or not kept.refill(*spec.args, **options):
             kept = refillable(*spec.args, **options)
-        self.matrices[key] = kept
-        while len(self.matrices) > KEPT_FIGURES:
-            self.matrices.pop(next(iter(self.matrices)))
+        figures._remember(self.matrices, key, kept, KEPT_FIGURES)
         return kept.png()
 
 

@@ -1090,11 +1090,10 @@ class ConfusionMatrixCallback(_ValidationCallback):
     epochs, in keras_roc's low-priority drawing process (see
     `keras_roc._render`), off the training thread. Without
     `validation_data` it reuses fit's validation pass; with it, the model
-    predicts once per epoch,
-    shared with a `ROCCallback` given the same data. Binary tasks use
-    `threshold` (scores `>=` it are positive); multiclass tasks the argmax;
-    multilabel tasks one 2x2 per label. The latest matrix is in
-    `self.confusion_matrix`.
+    predicts once per epoch, shared with a `ROCCallback` given the same
+    data. Binary tasks use `threshold` (scores `>=` it are positive);
+    multiclass tasks the argmax; multilabel tasks one 2x2 per label. The
+    latest matrix is in `self.confusion_matrix`.
 
     Args:
         validation_data: As for `ROCCallback`; None reuses fit's validation

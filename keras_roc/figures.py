@@ -1355,6 +1355,15 @@ def _print_png(figure):
     return buffer.getvalue()
 
 
+def _remember(cache, key, value, size):
+    """Puts `value` last in the dict `cache` (most recently used) and drops
+    the least recently used entries beyond `size`."""
+    cache.pop(key, None)
+    cache[key] = value
+    while len(cache) > size:
+        cache.pop(next(iter(cache)))
+
+
 class _LayoutMemory:
     """Reuses the layout of a figure drawn before for a new one that matches it.
 
@@ -1409,16 +1418,14 @@ class _LayoutMemory:
         if engine is None or type(figure.canvas) is not FigureCanvasAgg or figure.get_suptitle():
             return figure_to_png(figure)
         key = self._key(figure)
-        positions = self._positions.pop(key, None)
+        positions = self._positions.get(key)
         if positions is None:
             engine.execute(figure)
             positions = [axes.get_position(original=True) for axes in figure.axes]
         else:
             for axes, position in zip(figure.axes, positions):
                 axes.set_position(position)
-        self._positions[key] = positions  # most recently used last
-        while len(self._positions) > self._size:
-            self._positions.pop(next(iter(self._positions)))
+        _remember(self._positions, key, positions, self._size)
         figure.set_layout_engine("none")
         return _print_png(figure)
 

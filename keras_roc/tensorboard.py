@@ -232,9 +232,10 @@ class BackgroundWriter:
     """Runs writing jobs on one background thread, in submission order.
 
     Event writing happens here, off the training thread, and figure jobs
-    wait here for the drawing helper process (`keras_roc._render`). Jobs hold only small, already computed data (results,
-    histogram counts), never the predictions. Light jobs (a few scalars) are
-    always queued; heavy jobs (figures) are bounded: when drawing falls behind and
+    wait here for the drawing helper process (`keras_roc._render`). Jobs
+    hold only small, already computed data (results, histogram counts),
+    never the predictions. Light jobs (a few scalars) are always queued;
+    heavy jobs (figures) are bounded: when drawing falls behind and
     `max_heavy` heavy jobs already wait, a new one is skipped, never queued
     without bound, and counted in `skipped`. The thread is not a daemon, so
     queued jobs finish even if training raised and the interpreter is

@@ -686,6 +686,26 @@ def test_figure_to_png_draws_once_with_the_pixels_of_savefig(layout):
     )
 
 
+def test_figure_to_png_draws_the_figure_once(monkeypatch):
+    figure = figures.plot_confusion_matrix([[5, 1], [2, 7]])
+    draws = []
+    original = figure.draw
+    monkeypatch.setattr(figure, "draw", lambda renderer: draws.append(1) or original(renderer))
+    figures.figure_to_png(figure)
+    assert len(draws) == 1  # savefig would draw twice (layout, then render)
+
+
+@pytest.fixture
+def layout_runs(monkeypatch):
+    """Counts constrained-layout computations."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    runs = []
+    original = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: runs.append(1) or original(self, fig))
+    return runs
+
+
 def _epochs_of_matrices(n_classes):
     """Results of a model getting better epoch by epoch (counts crossing
     colorbar tick steps, so some refills must lay out again)."""
@@ -698,18 +718,22 @@ def _epochs_of_matrices(n_classes):
 
 @pytest.mark.parametrize("normalize", ["both", "true", None])
 @pytest.mark.parametrize("n_classes", [2, 10])
-def test_refilled_confusion_matrix_is_pixel_equal_to_a_new_one(n_classes, normalize):
-    kept, refilled = None, 0
-    for epoch, result in enumerate(_epochs_of_matrices(n_classes)):
+def test_refilled_confusion_matrix_is_pixel_equal_to_a_new_one(n_classes, normalize, layout_runs):
+    kept, refilled, results = None, 0, _epochs_of_matrices(n_classes)
+    for epoch, result in enumerate(results):
         title = f"Confusion matrix, epoch {epoch}"
         fresh = figures.plot_confusion_matrix(result, normalize=normalize)
         fresh.suptitle(title)
         expected = figures.figure_to_png(fresh)
+        layout_runs.clear()
         if kept is not None and kept.refill(result, suptitle=title, normalize=normalize):
             refilled += 1
+            rebuilt = 0
         else:
             kept = figures._RefillableMatrix(result, suptitle=title, normalize=normalize)
+            rebuilt = 1
         assert kept.png() == expected, f"epoch {epoch}"
+        assert len(layout_runs) == rebuilt  # a refill keeps the layout
     assert refilled >= 2  # the figure was reused, not only rebuilt
 
 

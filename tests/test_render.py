@@ -92,11 +92,17 @@ def test_kept_figures_are_bounded_and_used():
 
 @pytest.mark.parametrize("zoom", [False, True])
 @pytest.mark.parametrize("n_classes", [2, 4, 12])
-def test_reused_roc_layouts_give_the_same_pixels(n_classes, zoom):
+def test_reused_roc_layouts_give_the_same_pixels(n_classes, zoom, monkeypatch):
     # Epoch after epoch the legend's digits change, not its size: the layout
     # found at the first epoch is reused, and every PNG is the one drawn anew.
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    runs = []
+    original = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: runs.append(1) or original(self, fig))
     kept = _render._Kept()
     rng = np.random.default_rng(n_classes)
+    kept_runs = 0
     for epoch in (1, 2, 3, 10):
         y = np.r_[np.arange(n_classes), rng.integers(0, n_classes, 400)]
         prob = rng.dirichlet(np.ones(n_classes), len(y)) + np.eye(n_classes)[y] * (0.05 * epoch)
@@ -104,7 +110,11 @@ def test_reused_roc_layouts_give_the_same_pixels(n_classes, zoom):
             prob = prob[:, 1] / prob.sum(axis=1)
         result = keras_roc.evaluate(y, prob)
         spec = _render.DrawSpec("plot_roc", (result,), {"title": f"ROC, epoch {epoch}", "zoom": zoom})
-        assert _render._draw_here(spec, kept) == _render._draw_here(spec), f"epoch {epoch}"
+        runs.clear()
+        png = _render._draw_here(spec, kept)
+        kept_runs += len(runs)
+        assert png == _render._draw_here(spec), f"epoch {epoch}"
+    assert kept_runs == len(kept.layouts._positions)  # laid out once per distinct layout
     if n_classes <= 10:  # (beyond, the best and worst classes drawn change)
         assert len(kept.layouts._positions) == 2  # epochs 1-3 share one; "epoch 10" is wider
 
