@@ -1,6 +1,8 @@
 """Keras callbacks: exact ROC AUC in the epoch logs, curves in TensorBoard.
 
-This is the only keras_roc module that imports Keras (and so TensorFlow).
+This module, `keras_roc._capture` and `keras_roc._keras_hooks` (every
+Keras and CPython internal keras_roc relies on) are the only ones that
+import Keras (and so TensorFlow).
 
 Logs keys (public API), present in the epoch logs for `History`,
 `EarlyStopping`, `ModelCheckpoint`, `ReduceLROnPlateau`, `CSVLogger`,
@@ -23,7 +25,8 @@ Two ways to get the validation predictions:
   test step (an override of the public `Model.compute_metrics`), so the
   validation set goes through the model once per epoch, and the values
   arrive through Keras's own validation logs: every other callback sees
-  them whatever the order of `callbacks=[...]`.
+  them whatever the order of `callbacks=[...]` (see `keras_roc._capture`
+  for what is captured, and how nothing outlives the fit).
 - With `validation_data=...`: one prediction pass per epoch, shared by every
   keras_roc callback of the fit. Callbacks that monitor the keys must come
   after ours in the list; the other order fails at the start of `fit`.
@@ -31,17 +34,19 @@ Two ways to get the validation predictions:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 import os
 import sys
-import threading
 import warnings
 import weakref
 
 import keras
 import numpy as np
 
+from keras_roc import _capture
+from keras_roc import _keras_hooks as hooks
 from keras_roc import _render
 from keras_roc import metrics
 from keras_roc import tensorboard
@@ -56,58 +61,52 @@ LOG_KEYS = {
 }
 _ALL_LOG_KEYS = ("roc_auc", "roc_auc_micro", "roc_auc_macro", "log_loss")
 
-# Frames searched upwards from `on_train_begin` for Keras's CallbackList and
-# `fit` (see `_FitContext`).
-_MAX_FRAMES = 12
-
 # Predictions of the current epoch from the callbacks' own validation data,
 # shared by every keras_roc callback of a model (one pass, not two).
 _SHARED_PREDICTIONS = weakref.WeakKeyDictionary()
-# The capture of fit's own validation pass, one per model.
-_CAPTURES = weakref.WeakKeyDictionary()
+
+#: Loss names whose Keras functions take probabilities (their default
+#: `from_logits=False`), for `from_logits=None`.
+_PROBABILITY_LOSSES = frozenset({
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_focal_crossentropy",
+})
 
 
-class _Predictions:
-    """Labels, scores (float32) and weights of one validation pass.
+def _loss_from_logits(loss, output, output_names):
+    """What a compiled loss says of the evaluated output: True (logits),
+    False (probabilities) or None (it does not say)."""
+    if isinstance(loss, dict):
+        loss = loss.get(output) if output in loss else (next(iter(loss.values())) if len(loss) == 1 else None)
+    elif isinstance(loss, (list, tuple)):
+        names = list(output_names or ())
+        index = names.index(output) if isinstance(output, str) and output in names else output
+        if index is None and len(loss) == 1:
+            index = 0
+        loss = loss[index] if isinstance(index, int) and -len(loss) <= index < len(loss) else None
+    if isinstance(loss, str):
+        return False if loss in _PROBABILITY_LOSSES else None
+    get_config = getattr(loss, "get_config", None)
+    if not callable(get_config):
+        return None  # a plain function: it does not say
+    try:
+        said = get_config().get("from_logits")
+    except Exception:  # a custom loss whose config cannot be built
+        return None
+    return None if said is None else bool(said)
 
-    Args:
-        y_true, y_score, sample_weight: The pass's arrays.
-        users: The callbacks sharing these predictions, when all of them are
-            known (a captured pass): `prepare` then serves them all at once
-            and may sort the scores in place. None: each callback evaluates
-            on its own and the scores stay intact.
-    """
 
-    def __init__(self, y_true, y_score, sample_weight, users=None):
-        self.y_true = y_true
-        self.y_score = y_score
-        self.sample_weight = sample_weight
-        self.users = users
-        self.prepared = False
-        # Results by evaluation settings: callbacks sharing these predictions
-        # and settings evaluate once.
-        self.results = {}
-
-    def prepare(self):
-        """Evaluates the pass once for every callback sharing it.
-
-        Work that needs the scores as predicted (ROCCallback's histograms and
-        PR tables) runs first; the last evaluation then sorts the scores in
-        place, as nothing needs them afterwards, so the peak memory stays
-        near one copy of the predictions (`y_score` is None after it).
-        """
-        self.prepared = True
-        users = list(self.users)
-        for user in users:
-            user._before_evaluation(self)
-        todo = {}
-        for user in users:
-            todo.setdefault(user._settings, user)
-        for position, (settings, user) in enumerate(todo.items()):
-            last = position == len(todo) - 1
-            self.results[settings] = user._compute(self, overwrite=last)
-        if todo:
-            self.y_score = None  # sorted in place by the last evaluation
+def _validates(epoch, validation_freq):
+    """Whether fit runs a validation pass after `epoch` (as Keras decides)."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    try:
+        return epoch + 1 in validation_freq
+    except TypeError:
+        return True
 
 
 def _to_numpy(value):
@@ -118,44 +117,6 @@ def _to_numpy(value):
     return np.asarray(value)
 
 
-def _select(structure, output, what):
-    """Picks one output of a multi-output model's predictions or labels."""
-    if isinstance(structure, dict):
-        if output is None:
-            if len(structure) == 1:
-                return next(iter(structure.values()))
-            raise ValueError(
-                f"The model has {len(structure)} outputs {sorted(structure)}; "
-                f"pass `output=` naming the one to evaluate ({what})."
-            )
-        if output not in structure:
-            raise ValueError(
-                f"`output={output!r}` is not one of the model's outputs "
-                f"{sorted(structure)} ({what})."
-            )
-        return structure[output]
-    if isinstance(structure, (list, tuple)) and _is_output_list(structure):
-        if output is None:
-            if len(structure) == 1:
-                return structure[0]
-            raise ValueError(
-                f"The model has {len(structure)} outputs; pass `output=` with "
-                f"the index of the one to evaluate ({what})."
-            )
-        if not isinstance(output, int) or not -len(structure) <= output < len(structure):
-            raise ValueError(
-                f"`output={output!r}` must be an index below {len(structure)} "
-                f"for a model with {len(structure)} list outputs ({what})."
-            )
-        return structure[output]
-    return structure
-
-
-def _is_output_list(value):
-    """A list of per-output arrays (not nested lists of label values)."""
-    return bool(value) and all(hasattr(v, "shape") or isinstance(v, dict) for v in value)
-
-
 def _leaves(structure, path=""):
     """(path, array) for every array in nested dicts/lists of arrays."""
     if structure is None:
@@ -163,7 +124,7 @@ def _leaves(structure, path=""):
     if isinstance(structure, dict):
         for key, value in structure.items():
             yield from _leaves(value, f"{path}[{key!r}]")
-    elif isinstance(structure, (list, tuple)) and _is_output_list(structure):
+    elif isinstance(structure, (list, tuple)) and _capture.is_output_list(structure):
         for index, value in enumerate(structure):
             yield from _leaves(value, f"{path}[{index}]")
     elif np.ndim(structure) == 0:
@@ -250,275 +211,34 @@ class _ValidationSource:
             for index in range(len(self.data)):
                 yield self.data[index]
 
+    @classmethod
+    def of_fit(cls, data, batch_size):
+        """fit's `validation_data`, or None if it cannot be iterated again
+        (a generator or iterator, which Keras also accepts)."""
+        if isinstance(data, (tuple, list)) or isinstance(data, keras.utils.PyDataset) or _is_tf_dataset(data):
+            return cls(data, batch_size)
+        return None
+
     def predict(self, model, output):
         """Runs the validation data through the model once."""
+        names = getattr(model, "output_names", None)
         if self.kind == "arrays":
             scores = model.predict(self.x, batch_size=self.batch_size, verbose=0)
-            return _Predictions(
-                _to_numpy(_select(self.y, output, "labels")),
-                np.asarray(_to_numpy(_select(scores, output, "predictions")), np.float32),
-                _to_numpy(_select(self.sample_weight, output, "sample weights")),
+            return _capture.Predictions(
+                _to_numpy(_capture.select(self.y, output, "labels", names)),
+                np.asarray(_to_numpy(_capture.select(scores, output, "predictions", names)), np.float32),
+                _to_numpy(_capture.select(self.sample_weight, output, "sample weights", names)),
             )
         labels, scores, weights = [], [], []
         for batch in self._batches():
             x, y, w = keras.utils.unpack_x_y_sample_weight(batch)
-            labels.append(_to_numpy(_select(y, output, "labels")))
-            predicted = _select(model.predict_on_batch(x), output, "predictions")
+            labels.append(_to_numpy(_capture.select(y, output, "labels", names)))
+            predicted = _capture.select(model.predict_on_batch(x), output, "predictions", names)
             scores.append(np.asarray(_to_numpy(predicted), np.float32))
-            weights.append(_to_numpy(_select(w, output, "sample weights")))
+            weights.append(_to_numpy(_capture.select(w, output, "sample weights", names)))
         if not labels:
             raise ValueError("`validation_data` yielded no batches this epoch.")
-        return _Predictions(np.concatenate(labels), np.concatenate(scores), _join_weights(weights))
-
-
-def _drain_join(parts, index, order="C"):
-    """Concatenates `part[index]` of every part, dropping each as it is copied.
-
-    Peak memory stays near one copy of the result (np.concatenate would hold
-    the parts and the result at once). `order="F"` lays a 2-D result out
-    column by column, as `metrics._evaluate(overwrite_scores=True)` sorts it.
-    """
-    first = parts[0][index]
-    total = sum(part[index].shape[0] for part in parts)
-    joined = np.empty((total,) + first.shape[1:], first.dtype, order=order)
-    offset = 0
-    for position, part in enumerate(parts):
-        block = part[index]
-        joined[offset: offset + block.shape[0]] = block
-        offset += block.shape[0]
-        parts[position] = part[:index] + (None,) + part[index + 1:]
-    return joined
-
-
-def _join_weights(weights):
-    present = [w is not None for w in weights]
-    if not any(present):
-        return None
-    if not all(present):
-        raise ValueError("Some validation batches have sample weights and some do not.")
-    return np.concatenate(weights)
-
-
-class _FitContext:
-    """What `fit` did not hand to the callbacks: the list and its arguments.
-
-    Keras gives a callback neither the other callbacks (their order decides
-    whether `EarlyStopping` sees our keys) nor fit's `validation_data`.
-    `CallbackList.on_train_begin` calls each callback from its own frame,
-    and `fit` sits a few frames above it, so both are found by walking up
-    the stack. Tests pin this against the installed Keras; if a Keras
-    version changes it, the fields are None and the checks that need them
-    are skipped.
-    """
-
-    def __init__(self):
-        self.callback_list = None
-        self.fit_locals = None
-        frame = sys._getframe(2)
-        for _ in range(_MAX_FRAMES):
-            if frame is None:
-                break
-            owner = frame.f_locals.get("self")
-            if self.callback_list is None and isinstance(owner, keras.callbacks.CallbackList):
-                self.callback_list = owner
-            if frame.f_code.co_name == "fit" and "validation_data" in frame.f_locals:
-                self.fit_locals = frame.f_locals
-                break
-            frame = frame.f_back
-
-    @property
-    def callbacks(self):
-        return [] if self.callback_list is None else list(self.callback_list.callbacks)
-
-    @property
-    def known(self):
-        return self.fit_locals is not None
-
-    @property
-    def validation_data(self):
-        return None if self.fit_locals is None else self.fit_locals.get("validation_data")
-
-
-class _FitCapture:
-    """Copies fit's own validation batches out of the compiled test step.
-
-    Installed on the model for one `fit`: `Model.compute_metrics` (public
-    and overridable) is wrapped so that, in test steps traced during a
-    validation pass, a `tf.py_function` hands the batch's labels,
-    predictions (as float32) and weights to this object. Training steps are
-    traced without it and cost nothing. XLA (`jit_compile=True`) cannot call
-    back into Python, so there the callbacks fall back to one shared
-    prediction pass (see `ROCCallback`).
-    """
-
-    def __init__(self, model, output, callback_list, expected_rows=None):
-        self.model = model
-        self.callback_list = None if callback_list is None else weakref.ref(callback_list)
-        self.output = output
-        self.users = set()
-        self.metric = None
-        self.in_pass = False
-        self.in_step = False
-        self.parts = []
-        self.predictions = None
-        self.pass_index = -1
-        self._original = None
-        # Batches are copied into buffers of the pass's size (known from the
-        # validation arrays, then from the previous pass): no second copy
-        # is made to join them. A pass that does not fit spills into parts.
-        self.expected_rows = expected_rows
-        self._buffers = None
-        self._filled = 0
-        self._lock = threading.Lock()  # replicas may push concurrently
-
-    def install(self):
-        model = self.model
-        self._had_instance_attribute = "compute_metrics" in vars(model)
-        self._original = model.compute_metrics
-        capture = self
-
-        def compute_metrics(x, y, y_pred, sample_weight=None):
-            # Inside a step, `_ResultMetric.result()` returns placeholders.
-            capture.in_step = True
-            try:
-                logs = capture._original(x, y, y_pred, sample_weight=sample_weight)
-            finally:
-                capture.in_step = False
-            if capture.in_pass:  # Python runs this while the step is traced
-                capture._copy_out(y, y_pred, sample_weight)
-            return logs
-
-        object.__setattr__(model, "compute_metrics", compute_metrics)
-        # Retrace the test step with the capture in it (and without it after).
-        model.test_function = None
-
-    def uninstall(self):
-        model = self.model
-        if self._original is not None:
-            if self._had_instance_attribute:
-                object.__setattr__(model, "compute_metrics", self._original)
-            else:
-                object.__delattr__(model, "compute_metrics")
-            self._original = None
-        if self.metric is not None and self.metric in model._metrics:
-            model._metrics.remove(self.metric)
-        self.metric = None
-        model.test_function = None
-        self.parts, self.predictions = [], None
-
-    def _copy_out(self, y, y_pred, sample_weight):
-        import tensorflow as tf
-
-        y = _select(y, self.output, "labels")
-        y_pred = _select(y_pred, self.output, "predictions")
-        sample_weight = _select(sample_weight, self.output, "sample weights")
-        tensors = [y, tf.cast(y_pred, tf.float32)]
-        if sample_weight is not None:
-            tensors.append(sample_weight)
-
-        def push(*values):
-            if self.in_pass:
-                self._store([v.numpy() for v in values])
-            return 0
-
-        tf.py_function(push, tensors, Tout=tf.int32)
-
-    def _store(self, arrays):
-        with self._lock:
-            rows = arrays[0].shape[0]
-            if self._buffers is None and not self.parts and self.expected_rows:
-                # Scores column by column, as `_Predictions.prepare` sorts them.
-                self._buffers = [
-                    np.empty((self.expected_rows,) + a.shape[1:], a.dtype, order="F" if i == 1 else "C")
-                    for i, a in enumerate(arrays)
-                ]
-                self._filled = 0
-            if self._buffers is not None:
-                start, stop = self._filled, self._filled + rows
-                if len(arrays) == len(self._buffers) and stop <= self.expected_rows and all(
-                    a.shape[1:] == b.shape[1:] and a.dtype == b.dtype for a, b in zip(arrays, self._buffers)
-                ):
-                    for buffer, array in zip(self._buffers, arrays):
-                        buffer[start:stop] = array
-                    self._filled = stop
-                    return
-                self.parts.append(tuple(b[: self._filled] for b in self._buffers))
-                self._buffers = None
-            self.parts.append(tuple(np.array(a) for a in arrays))  # not TF's buffers
-
-    def begin_pass(self):
-        if not self.in_pass:
-            self.in_pass = True
-            self.parts = []
-            self._buffers = None
-            self.predictions = None
-            self.pass_index += 1
-
-    def end_pass(self):
-        self.finish()
-        self.in_pass = False
-
-    def finish(self):
-        """The pass's predictions, joined once (None before any batch)."""
-        with self._lock:
-            if self.predictions is not None:
-                return self.predictions
-            buffers, self._buffers = self._buffers, None
-            if buffers is not None and self._filled:
-                if self._filled < len(buffers[0]):  # a shorter pass than expected
-                    buffers = [b[: self._filled].copy(order="K") for b in buffers]
-                columns = buffers
-            elif self.parts:
-                parts, self.parts = self.parts, []
-                weights = _join_weights([p[2] if len(p) == 3 else None for p in parts])
-                columns = [_drain_join(parts, 0), _drain_join(parts, 1, order="F")]
-                if weights is not None:
-                    columns.append(weights)
-            else:
-                return None
-            self.expected_rows = len(columns[0])
-            weights = columns[2] if len(columns) == 3 else None
-            self.predictions = _Predictions(columns[0], columns[1], weights, users=self.users)
-        return self.predictions
-
-
-class _ResultMetric(keras.metrics.Metric):
-    """Puts ROCCallback's exact values into Keras's own validation logs.
-
-    Keras builds `val_*` logs from `model.metrics` at the end of each
-    validation pass, before any callback's `on_epoch_end`; this metric's
-    `result()` returns the exact values there. It holds no variables and is
-    attached to the model only for the duration of one `fit`. In traced steps
-    it returns NaN placeholders with the same keys, so Keras keeps using the
-    metrics' final results.
-    """
-
-    def __init__(self, callback, capture, keys):
-        super().__init__(name="keras_roc")
-        self._callback = callback
-        self._capture = capture
-        self._keys = keys
-
-    def update_state(self, *args, **kwargs):
-        pass
-
-    def reset_state(self):
-        pass
-
-    def result(self):
-        import tensorflow as tf
-
-        if not self._capture.in_pass:
-            return {}  # training steps and logs: no keys at all
-        if self._capture.in_step or not tf.executing_eagerly():
-            # Per-step logs: placeholders with the final keys, so that Keras
-            # takes the final validation logs from `model.metrics`.
-            return {key: tf.constant(math.nan, tf.float32) for key in self._keys}
-        result = self._callback._result_for_pass()
-        if result is None:
-            return {key: math.nan for key in self._keys}
-        scalars = result.scalars()
-        return {key: scalars.get(key, math.nan) for key in self._keys}
+        return _capture.Predictions(np.concatenate(labels), np.concatenate(scores), _capture.join_weights(weights))
 
 
 class _ValidationCallback(keras.callbacks.Callback):
@@ -530,6 +250,8 @@ class _ValidationCallback(keras.callbacks.Callback):
 
     # The TensorBoard run, as keras.callbacks.TensorBoard names it.
     _run_name = "validation"
+    # The run of `model.evaluate(..., callbacks=[...])`.
+    _evaluation_run_name = "evaluation"
 
     def __init__(
         self,
@@ -537,7 +259,7 @@ class _ValidationCallback(keras.callbacks.Callback):
         *,
         log_dir=None,
         class_names=None,
-        from_logits=False,
+        from_logits=None,
         task="auto",
         threshold=0.5,
         image_every=1,
@@ -559,6 +281,13 @@ class _ValidationCallback(keras.callbacks.Callback):
             raise ValueError(f"`batch_size` must be a positive integer or None. Received batch_size={batch_size!r}.")
         if not (_is_real(threshold) and 0 <= threshold <= 1):
             raise ValueError(f"`threshold` must be a probability in [0, 1]. Received threshold={threshold!r}.")
+        if from_logits is not None and not isinstance(from_logits, (bool, np.bool_)):
+            raise TypeError(
+                "`from_logits` must be True, False or None (None: as the model's "
+                f"compiled loss says). Received from_logits={from_logits!r}."
+            )
+        if output is not None and (isinstance(output, bool) or not isinstance(output, (str, int))):
+            raise TypeError(f"`output` must be an output's name or index, or None. Received output={output!r}.")
         if class_names is not None:
             if isinstance(class_names, str):
                 raise TypeError(f"`class_names` must be a sequence of names, not a string. Received {class_names!r}.")
@@ -568,79 +297,97 @@ class _ValidationCallback(keras.callbacks.Callback):
         self._source = None if validation_data is None else _ValidationSource(validation_data, batch_size)
         self.log_dir = None if log_dir is None else os.fspath(log_dir)
         self.class_names = class_names
-        self.from_logits = bool(from_logits)
+        self.from_logits = None if from_logits is None else bool(from_logits)
         self.task = task
         self.threshold = float(threshold)
         self.image_every = int(image_every)
         self.batch_size = batch_size
         self.output = output
         self.verbose = verbose
+        # Per run (fit or evaluate), reset by `_reset_run`.
         self._writer = None
         self._worker = None
         self._capture = None
+        self._fit_owner = None
         self._warned = set()
         self._skip_reported = False
+        self._task = task
+        self._from_logits = bool(from_logits)
+        self._last_pass_seen = -1
+        self._keras_tensorboard_logs_keys = False
+        self._csv_loggers_after = ()
+        self._evaluating = False
+        self._evaluations = 0
 
     # -- lifecycle -----------------------------------------------------------
 
-    def on_train_begin(self, logs=None):
-        context = _FitContext()
+    def _reset_run(self):
         self._warned = set()
         self._skip_reported = False
         self._close_writer()
         _SHARED_PREDICTIONS.pop(self.model, None)
-        self._fallback_source = None
         self._last_pass_seen = -1
         self._keras_tensorboard_logs_keys = False
-        source = self._source
-        if source is None:
-            if not context.known:
+        self._csv_loggers_after = ()
+        self._evaluating = False
+
+    def on_train_begin(self, logs=None):
+        context = hooks.FitArguments()
+        self._reset_run()
+        if self._capture is not None:  # left by a fit that raised
+            self._capture.users.discard(self)
+            self._capture = None
+        fit_source = None
+        if self._source is None:
+            if not context.known or context.callback_list is None:
                 raise ValueError(
                     f"{type(self).__name__} could not find the arguments of "
                     "`model.fit` (an unsupported Keras version, or the "
                     "callback was not called by `fit`); pass "
                     "`validation_data=(x_val, y_val)` to the callback."
                 )
-            if context.validation_data is None:
+            if context.get("validation_data") is None:
                 raise ValueError(
                     f"{type(self).__name__} has no validation data: pass "
                     "`validation_data=(x_val, y_val)` to `model.fit` (the "
                     "callback then reuses fit's validation pass) or to the "
                     "callback itself."
                 )
-            source = _ValidationSource(context.validation_data, self.batch_size)
-            if self.model.jit_compile:
-                self._fallback_source = source
-                self._warn_once(
-                    "The model is compiled with jit_compile=True, and XLA "
-                    "cannot hand predictions back to Python from inside the "
-                    "compiled test step; using one extra prediction pass over "
-                    "fit's validation data per epoch instead."
-                )
-        self._task = self._check_model_and_labels(source)
+            fit_source = _ValidationSource.of_fit(context.get("validation_data"), self.batch_size)
+        self._fit_owner = None if context.callback_list is None else hooks.Owner(context.callback_list)
+        self._task = self._check_model_and_labels(self._source or fit_source)
+        self._from_logits = self._resolve_from_logits()
         self._check_order(context)
-        if self._uses_capture:
-            self._attach_capture(context, source)
+        if self._source is None:
+            self._attach_capture(context.callback_list, fit_source)
+            self._find_csv_loggers(context)
+        self._open_writer(self._run_name)
+
+    def _open_writer(self, run_name):
         # Under a multi-worker strategy only the chief writes events.
-        chief = getattr(self.model.distribute_strategy.extended, "should_save_summary", True)
+        strategy = getattr(self.model, "distribute_strategy", None)
+        chief = getattr(getattr(strategy, "extended", None), "should_save_summary", True)
         if self.log_dir is not None and chief:
-            run_dir = os.path.join(self.log_dir, self._run_name)
+            run_dir = os.path.join(self.log_dir, run_name)
             tensorboard.check_writable(run_dir)
             self._writer, self._worker = tensorboard.open_run(run_dir)
 
     @property
     def _uses_capture(self):
-        return self._source is None and self._fallback_source is None
+        return self._source is None
 
     def on_train_end(self, logs=None):
         self.flush()
         self._close_writer()
-        if self._capture is not None:
-            self._capture.users.discard(self)
-            if not self._capture.users:
-                self._capture.uninstall()
-                _CAPTURES.pop(self.model, None)
-            self._capture = None
+        self._release_capture()
+        self._fit_owner = None
+
+    def _release_capture(self):
+        capture, self._capture = self._capture, None
+        if capture is not None:
+            capture.users.discard(self)
+            if not capture.users:
+                capture.retire()
 
     def flush(self):
         """Waits until everything queued for TensorBoard is on disk."""
@@ -654,12 +401,59 @@ class _ValidationCallback(keras.callbacks.Callback):
             self._writer = None
 
     def on_test_begin(self, logs=None):
-        if self._capture is not None:
-            self._capture.begin_pass()
+        if self._fit_owner is not None and self._fit_owner.running():
+            if self._capture is not None:
+                self._capture.begin_pass()
+            return
+        self._begin_evaluation()
 
     def on_test_end(self, logs=None):
-        if self._capture is not None:
+        if self._evaluating:
+            self._end_evaluation()
+        elif self._capture is not None:
             self._capture.end_pass()
+
+    # -- model.evaluate(..., callbacks=[...]) -------------------------------------
+
+    def _begin_evaluation(self):
+        """Scores the data of an `evaluate` given this callback, as fit's pass."""
+        callback_list = hooks.calling_callback_list()
+        if callback_list is None:
+            raise ValueError(
+                f"{type(self).__name__} could not find the `evaluate` call it "
+                "was given to (an unsupported Keras version); score a test "
+                "set with `keras_roc.evaluate(y_test, model.predict(x_test))`."
+            )
+        if self._source is not None:
+            raise ValueError(
+                f"{type(self).__name__} was given to `model.evaluate` but was "
+                "created with `validation_data`, which is for `fit`. In "
+                "`evaluate` the callbacks score the data `evaluate` is given: "
+                "create them without `validation_data`."
+            )
+        self._release_capture()
+        self._fit_owner = None
+        self._reset_run()
+        self._evaluating = True
+        self._task = self._check_model_and_labels(None)
+        self._from_logits = self._resolve_from_logits()
+        self._attach_capture(callback_list, None)
+        self._capture.begin_pass()
+        self._open_writer(self._evaluation_run_name)
+
+    def _end_evaluation(self):
+        self._capture.end_pass()
+        try:
+            self._on_pass_end(self._evaluations, None)
+            self.flush()
+        finally:
+            self._evaluations += 1
+            self._evaluating = False
+            self._close_writer()
+            self._release_capture()
+
+    def _on_pass_end(self, step, logs):
+        """Per pass: results, verbose output, TensorBoard (subclasses)."""
 
     # -- checks before training -------------------------------------------------
 
@@ -667,10 +461,21 @@ class _ValidationCallback(keras.callbacks.Callback):
         outputs = getattr(self.model, "outputs", None)
         if outputs and len(outputs) == 1 and self.output is None:
             shape = tuple(outputs[0].shape)
-        elif source is not None:  # subclassed or multi-output model
+        elif outputs and isinstance(self.output, (int, str)) and len(outputs) > 1:
+            names = list(getattr(self.model, "output_names", None) or ())
+            index = names.index(self.output) if self.output in names else self.output
+            if not isinstance(index, int) or not -len(outputs) <= index < len(outputs):
+                raise ValueError(
+                    f"`output={self.output!r}` is not one of the model's outputs {names} "
+                    f"nor an index below {len(outputs)}."
+                )
+            shape = tuple(outputs[index].shape)
+        elif source is not None:  # subclassed model
             x, _ = source.first_batch()
             sample = keras.tree.map_structure(lambda a: a[:2], x)
-            predicted = _select(self.model.predict_on_batch(sample), self.output, "predictions")
+            predicted = _capture.select(
+                self.model.predict_on_batch(sample), self.output, "predictions", getattr(self.model, "output_names", None)
+            )
             shape = np.shape(_to_numpy(predicted))
         else:
             return None
@@ -681,7 +486,8 @@ class _ValidationCallback(keras.callbacks.Callback):
         width = self._output_width(source)
         if source is None or width is None:
             return self._task_from_width(width)
-        labels = _to_numpy(_select(source.first_batch()[1], self.output, "labels"))
+        names = getattr(self.model, "output_names", None)
+        labels = _to_numpy(_capture.select(source.first_batch()[1], self.output, "labels", names))
         if labels is None or labels.ndim == 0:
             raise ValueError(
                 f"{type(self).__name__}: the validation labels must have one "
@@ -702,6 +508,20 @@ class _ValidationCallback(keras.callbacks.Callback):
         if self.task != "auto":
             return self.task
         return "binary" if width in (1, 2, None) else "multiclass"
+
+    def _resolve_from_logits(self):
+        """`from_logits` for this run: as given, else as the compiled loss says."""
+        said = _loss_from_logits(hooks.compiled_loss(self.model), self.output, getattr(self.model, "output_names", None))
+        if self.from_logits is None:
+            return bool(said)
+        if said is not None and said != self.from_logits:
+            self._warn_once(
+                f"`from_logits={self.from_logits}` was given, but the model's loss is "
+                f"compiled with from_logits={said}; the scores are treated as "
+                f"{'logits' if self.from_logits else 'probabilities'} as given. Leave "
+                "`from_logits` unset to follow the loss."
+            )
+        return self.from_logits
 
     def _check_order(self, context):
         """Fails if a monitor-driven callback would run before our keys exist."""
@@ -732,12 +552,20 @@ class _ValidationCallback(keras.callbacks.Callback):
                     "fit's validation pass (then any order works)."
                 )
 
-    def _attach_capture(self, context, source):
-        capture = _CAPTURES.get(self.model)
-        if capture is not None and (
-            capture.callback_list is None or capture.callback_list() is not context.callback_list
-        ):
-            capture.uninstall()  # left over from a fit that raised
+    def _find_csv_loggers(self, context):
+        """Hook for ROCCallback (CSVLogger columns)."""
+
+    def _attach_capture(self, callback_list, source):
+        capture = _capture.CAPTURES.get(self.model)
+        if capture is not None and capture.owner.callback_list is not callback_list:
+            if capture.owner.running():
+                raise ValueError(
+                    "keras_roc callbacks are already reusing the validation pass "
+                    "of a running `fit` of this model (was `fit` or `evaluate` "
+                    "called from inside it?). Give the callbacks of the inner "
+                    "call their own `validation_data`, or use a separate model."
+                )
+            capture.retire()  # left over from a fit that raised
             capture = None
         if capture is not None and capture.output != self.output:
             raise ValueError(
@@ -746,11 +574,40 @@ class _ValidationCallback(keras.callbacks.Callback):
                 f"{self.output!r}. Pass `validation_data=` to one of them."
             )
         if capture is None:
-            capture = _FitCapture(self.model, self.output, context.callback_list, source.n_samples)
+            capture = self._new_capture(callback_list, source)
             capture.install()
-            _CAPTURES[self.model] = capture
         capture.users.add(self)
         self._capture = capture
+        if capture.copy_reason is not None:
+            self._warn_fallback(capture.copy_reason)
+
+    def _warn_fallback(self, reason):
+        self._warn_once(
+            f"fit's validation pass cannot be reused: {reason}; using one extra "
+            "prediction pass over fit's validation data per epoch instead."
+        )
+
+    def _new_capture(self, callback_list, source):
+        model, output = self.model, self.output
+        copy_reason = None
+        if getattr(model, "jit_compile", False):
+            copy_reason = (
+                "the model is compiled with jit_compile=True, and XLA cannot "
+                "hand predictions back to Python from inside the compiled test step"
+            )
+            if source is None:
+                raise ValueError(
+                    f"{type(self).__name__}: {copy_reason}, and the data being "
+                    "evaluated cannot be predicted again (a generator, or "
+                    "`model.evaluate`). Compile with jit_compile=False, pass "
+                    "`validation_data` as arrays or a tf.data.Dataset, or use "
+                    "`keras_roc.evaluate(y, model.predict(x))`."
+                )
+        fallback = None if source is None else (lambda: source.predict(model, output))
+        expected = None if source is None else source.n_samples
+        return _capture.Capture(
+            model, output, hooks.Owner(callback_list), expected, fallback=fallback, copy_reason=copy_reason
+        )
 
     _prefix = "val_"
 
@@ -759,45 +616,53 @@ class _ValidationCallback(keras.callbacks.Callback):
 
     # -- per epoch -------------------------------------------------------------
 
+    def _captured(self):
+        """The captured pass's predictions (predicted again if none came)."""
+        data = self._capture.finish()
+        if self._capture.fallback_reason is not None:
+            self._warn_fallback(self._capture.fallback_reason)
+        return data
+
     def _predictions(self, epoch):
         """This epoch's predictions: captured, or computed once and shared.
 
         None when fit ran no validation pass this epoch (`validation_freq`).
         """
         if self._capture is not None:
-            if self._capture.pass_index == self._last_pass_seen:
+            if self._capture.pass_index == self._last_pass_seen or self._capture.retired:
                 return None
             self._last_pass_seen = self._capture.pass_index
-            return self._capture.finish()
-        source = self._source or self._fallback_source
+            return self._captured()
         cache = _SHARED_PREDICTIONS.setdefault(self.model, {})
-        key = (source.key, repr(self.output), self.batch_size)
+        key = (self._source.key, repr(self.output), self.batch_size)
         entry = cache.get(key)
         if entry is None or entry[0] != epoch:
             cache.clear()  # keep only the current epoch: memory stays bounded
-            entry = (epoch, source.predict(self.model, self.output))
+            entry = (epoch, self._source.predict(self.model, self.output))
             cache[key] = entry
         return entry[1]
 
     @property
     def _settings(self):
         """What `evaluate` depends on: callbacks with equal settings share results."""
-        return (self.task, self.class_names, self.from_logits, self.threshold)
+        return (self._task if self.task == "auto" else self.task, self.class_names, self._from_logits, self.threshold)
 
     def _compute(self, data, overwrite=False):
-        return metrics._evaluate(
+        in_range = self._from_logits or data.check_range()
+        result = metrics._evaluate(
             data.y_true,
             data.y_score,
             task=self.task,
             class_names=self.class_names,
-            from_logits=self.from_logits,
+            from_logits=self._from_logits,
             sample_weight=data.sample_weight,
             threshold=self.threshold,
             overwrite_scores=overwrite,
         )
+        return result if in_range else _not_probabilities(result, data.score_columns)
 
     def _before_evaluation(self, data):
-        """Work on `data` that needs the scores as predicted (see `_Predictions.prepare`)."""
+        """Work on `data` that needs the scores as predicted (see `Predictions.prepare`)."""
 
     def _evaluate(self, data):
         if data.users and not data.prepared:
@@ -806,8 +671,12 @@ class _ValidationCallback(keras.callbacks.Callback):
         if result is None:
             result = data.results[self._settings] = self._compute(data)
         for note in result.notes:
-            self._warn_once(note)
+            if self._concerns_us(note):
+                self._warn_once(note)
         return result
+
+    def _concerns_us(self, note):
+        return True
 
     def _warn_once(self, message):
         if message not in self._warned:
@@ -837,6 +706,46 @@ class _ValidationCallback(keras.callbacks.Callback):
                 f"figures are drawn on a thread of the training process, which slows "
                 f"training, because the drawing helper process failed: {reason}"
             )
+
+
+#: Notes of `metrics.evaluate` about AUCs and log loss, which
+#: ConfusionMatrixCallback leaves to ROCCallback.
+_AUC_NOTE_WORDS = ("ROC AUC", "micro average", "DeLong", "log loss")
+
+_NOT_PROBABILITIES = (
+    "the model's outputs fall outside [0, 1], so they are not probabilities "
+    "(a model that outputs logits?), but the callbacks treat them as "
+    "probabilities: pass `from_logits=True` to the callbacks, or compile with "
+    "a loss that says so (e.g. `from_logits=True`), which they follow. Until "
+    "then the log loss{and_auc} NaN."
+)
+
+
+def _not_probabilities(result, score_columns):
+    """`result` of scores outside [0, 1] taken as probabilities.
+
+    The log loss of such scores is undefined. The binary AUC of one score
+    column and the multilabel AUCs are the same for logits and probabilities
+    (sigmoid keeps the order); the multiclass ones are not (softmax mixes
+    the columns), so they are NaN too.
+    """
+    nan = math.nan
+    keeps_auc = result.task == "multilabel" or (result.task == "binary" and score_columns == 1)
+    changes = {"log_loss": nan}
+    if not keeps_auc:
+        changes.update(
+            auc=nan,
+            auc_ci=(nan, nan) if result.auc_ci is not None else None,
+            auc_se=nan if result.auc_se is not None else None,
+            auc_micro=nan if result.auc_micro is not None else None,
+            auc_macro=nan if result.auc_macro is not None else None,
+            auc_weighted=nan if result.auc_weighted is not None else None,
+            per_class_auc={name: nan for name in result.per_class_auc},
+            per_class_ci={name: (nan, nan) for name in result.per_class_ci},
+        )
+    note = _NOT_PROBABILITIES.format(and_auc=" is" if keeps_auc else " and the AUCs are")
+    changes["notes"] = result.notes + (note,)
+    return dataclasses.replace(result, **changes)
 
 
 class ROCCallback(_ValidationCallback):
@@ -874,7 +783,11 @@ class ROCCallback(_ValidationCallback):
             to `None`.
         class_names: Names of the classes (binary: negative, positive).
             Defaults to `None` (`"0"`, `"1"`, ...).
-        from_logits: Whether the model outputs logits. Defaults to `False`.
+        from_logits: Whether the model outputs logits (sigmoid or softmax
+            is applied first). Defaults to `None`: as the model's compiled
+            loss says (e.g. `BinaryCrossentropy(from_logits=True)`), else
+            probabilities, with one warning and NaN log loss if the outputs
+            fall outside [0, 1].
         task: `"binary"`, `"multiclass"`, `"multilabel"` or `"auto"`.
             Defaults to `"auto"`.
         prefix: Prefix of the logs keys when `validation_data` is given
@@ -895,7 +808,12 @@ class ROCCallback(_ValidationCallback):
             (the progress bar already shows the logs keys).
 
     Attributes:
-        result: The latest `keras_roc.ROCResult`.
+        result: The latest `keras_roc.ROCResult` (None before the first
+            validation pass).
+
+    Also works in `model.evaluate(x, y, callbacks=[roc])`: the keys (without
+    `val_`) come back in what `evaluate` returns, events go to
+    `<log_dir>/evaluation` at step 0, 1, ... for each such call.
 
     Example:
 
@@ -914,7 +832,7 @@ class ROCCallback(_ValidationCallback):
         *,
         log_dir=None,
         class_names=None,
-        from_logits=False,
+        from_logits=None,
         task="auto",
         prefix="val_",
         threshold=0.5,
@@ -954,6 +872,10 @@ class ROCCallback(_ValidationCallback):
         self.histograms = bool(histograms)
         self.max_classes_in_tensorboard = max_classes_in_tensorboard
         self.result = None
+        self._pass_index = None
+        self._pass_data = None
+        self._pass_value = None
+        self._pending_distributions = None
 
     @property
     def _prefix(self):
@@ -962,47 +884,105 @@ class ROCCallback(_ValidationCallback):
     def _log_keys(self):
         return _ALL_LOG_KEYS
 
-    def on_train_begin(self, logs=None):
+    def _reset_run(self):
+        super()._reset_run()
         self.result = None
-        self._pass_result = (None, None)
+        self._pass_index = None
+        self._pass_data = None
+        self._pass_value = None
         self._pending_distributions = None
-        super().on_train_begin(logs)
-        if self._capture is not None:
-            if self._capture.metric is not None:
-                raise ValueError(
-                    "Only one ROCCallback per fit can reuse fit's validation "
-                    "pass (they would write the same 'val_roc_auc'); give "
-                    "the others their own `validation_data` and `prefix`."
-                )
-            self._capture.metric = _ResultMetric(self, self._capture, LOG_KEYS[self._task])
-            self.model._metrics.append(self._capture.metric)
+
+    def _attach_capture(self, callback_list, source):
+        super()._attach_capture(callback_list, source)
+        capture = self._capture
+        if capture.values is not None:
+            raise ValueError(
+                "Only one ROCCallback per fit can reuse fit's validation "
+                "pass (they would write the same 'val_roc_auc'); give "
+                "the others their own `validation_data` and `prefix`."
+            )
+        capture.keys = LOG_KEYS[self._task]
+        capture.values = self._values_for_pass
+
+    def _values_for_pass(self):
+        """The logs values of the captured pass (Keras adds the `val_`)."""
+        scalars = self._result_for_pass().scalars()
+        return {key: scalars.get(key, math.nan) for key in self._capture.keys}
 
     def _result_for_pass(self):
         """The exact result of the current captured pass (computed once)."""
         index = self._capture.pass_index
-        if self._pass_result[0] != index:
-            data = self._capture.finish()
-            self._pass_result = (index, None if data is None else (data, self._evaluate(data)))
-        return None if self._pass_result[1] is None else self._pass_result[1][1]
+        if self._pass_index != index:
+            data = self._captured()
+            self._pass_index, self._pass_data, self._pass_value = index, data, self._evaluate(data)
+        return self._pass_value
 
     def on_epoch_end(self, epoch, logs=None):
         if self._capture is not None:
-            if self._pass_result[0] != self._capture.pass_index or self._pass_result[1] is None:
+            self._complete_csv_columns(logs)
+            index = self._capture.pass_index
+            if index == self._last_pass_seen or index < 0 or self._capture.retired:
                 return  # no validation pass this epoch (validation_freq)
-            data, result = self._pass_result[1]
-            self._pass_result = (self._pass_result[0], None)  # free the arrays
+            self._last_pass_seen = index
+            result = self._result_for_pass()
+            data, self._pass_data = self._pass_data, None  # free the arrays
+            if logs is not None and self.prefix + "roc_auc" not in logs:
+                # A custom test_step whose logs Keras used instead of the
+                # metrics': add the keys here (callbacks after this one see them).
+                values = result.scalars()
+                logs.update({self.prefix + key: values.get(key, math.nan) for key in self._capture.keys})
         else:
             data = self._predictions(epoch)
             result = self._evaluate(data)
             values = result.scalars()
             if logs is not None:
                 logs.update({self.prefix + key: values[key] for key in LOG_KEYS[result.task]})
+        self._report(epoch, data, result, f"Epoch {epoch + 1}: {self._prefix}")
+
+    def _on_pass_end(self, step, logs):
+        result = self._result_for_pass()
+        data, self._pass_data = self._pass_data, None
+        self._report(step, data, result, f"Evaluation {step}: ")
+
+    def _report(self, step, data, result, label):
         self.result = result
         if self.verbose:
             parts = [f"{name} {auc:.4f}" for name, auc in result.per_class_auc.items()]
-            print(f"Epoch {epoch + 1}: {self._prefix}roc_auc {result.auc:.4f} | " + ", ".join(parts))
+            print(f"{label}roc_auc {result.auc:.4f} | " + ", ".join(parts))
         if self._writer is not None:
-            self._queue_events(epoch, data, result)
+            self._queue_events(step, data, result)
+
+    def _find_csv_loggers(self, context):
+        """CSVLoggers that need our columns: see `_complete_csv_columns`."""
+        callbacks = context.callbacks
+        if self not in callbacks or _validates(context.get("initial_epoch", 0), context.get("validation_freq", 1)):
+            return
+        position = callbacks.index(self)
+        loggers = [(index, c) for index, c in enumerate(callbacks) if isinstance(c, keras.callbacks.CSVLogger)]
+        self._csv_loggers_after = tuple(c for index, c in loggers if index > position)
+        if any(index < position for index, _ in loggers):
+            self._warn_once(
+                "a CSVLogger comes before ROCCallback in `callbacks` and fit's "
+                "first epoch has no validation pass (`validation_freq`): CSVLogger "
+                "fixes its columns at the first epoch, so it would write no "
+                "'val_roc_auc' column. Put ROCCallback before CSVLogger."
+            )
+
+    def _complete_csv_columns(self, logs):
+        """Adds our keys to the columns a later CSVLogger is about to fix.
+
+        CSVLogger takes its columns from the first epoch's logs and, when
+        these have no validation keys (`validation_freq > 1`), adds
+        `val_<key>` for each training key only: ours would be missing.
+        """
+        if logs is None or any(key.startswith("val_") for key in logs):
+            return
+        for logger in self._csv_loggers_after:
+            if hooks.csv_columns(logger) is None:
+                columns = sorted(logs)
+                columns += [f"val_{key}" for key in columns]  # as CSVLogger does
+                columns += [self.prefix + key for key in LOG_KEYS[self._task] if self.prefix + key not in columns]
+                hooks.set_csv_columns(logger, columns)
 
     def _before_evaluation(self, data):
         # The scores are sorted in place once evaluated: take what the
@@ -1017,7 +997,7 @@ class ROCCallback(_ValidationCallback):
         hold the predictions.
         """
         checked = metrics._validate(data.y_true, data.y_score, self.task, self.class_names, None)
-        scores = metrics._probabilities(checked.task, checked.scores, self.from_logits)
+        scores = metrics._probabilities(checked.task, checked.scores, self._from_logits)
         names = checked.names[1:] if checked.task == "binary" else checked.names
         distributions = []
         for name, positive, column in _one_vs_rest(checked, scores, names[: self.max_classes_in_tensorboard]):
@@ -1093,7 +1073,9 @@ class ConfusionMatrixCallback(_ValidationCallback):
     predicts once per epoch, shared with a `ROCCallback` given the same
     data. Binary tasks use `threshold` (scores `>=` it are positive);
     multiclass tasks the argmax; multilabel tasks one 2x2 per label. The
-    latest matrix is in `self.confusion_matrix`.
+    latest matrix is in `self.confusion_matrix` (None before the first
+    pass). In `model.evaluate(x, y, callbacks=[cm])` it scores `evaluate`'s
+    data and draws to `<log_dir>/evaluation`.
 
     Args:
         validation_data: As for `ROCCallback`; None reuses fit's validation
@@ -1101,7 +1083,11 @@ class ConfusionMatrixCallback(_ValidationCallback):
         log_dir: TensorBoard log directory; None keeps the matrix in memory
             only. Defaults to `None`.
         class_names: Names of the classes. Defaults to `None`.
-        from_logits: Whether the model outputs logits. Defaults to `False`.
+        from_logits: Whether the model outputs logits (sigmoid or softmax
+            is applied first). Defaults to `None`: as the model's compiled
+            loss says (e.g. `BinaryCrossentropy(from_logits=True)`), else
+            probabilities, with one warning and NaN log loss if the outputs
+            fall outside [0, 1].
         task: As for `ROCCallback`. Defaults to `"auto"`.
         threshold: Binary/multilabel decision threshold. Defaults to `0.5`.
         image_every: Write the image every this many epochs (0: never).
@@ -1118,27 +1104,39 @@ class ConfusionMatrixCallback(_ValidationCallback):
     ```
     """
 
-    def on_train_begin(self, logs=None):
+    def __init__(self, validation_data=None, **kwargs):
+        super().__init__(validation_data, **kwargs)
         self.confusion_matrix = None
-        super().on_train_begin(logs)
+
+    def _reset_run(self):
+        super()._reset_run()
+        self.confusion_matrix = None
+
+    def _concerns_us(self, note):
+        # AUC and log-loss notes are ROCCallback's to give.
+        return not any(word in note for word in _AUC_NOTE_WORDS)
 
     def on_epoch_end(self, epoch, logs=None):
-        data = self._predictions(epoch)
+        self._on_pass(epoch, f"Epoch {epoch + 1}")
+
+    def _on_pass_end(self, step, logs):
+        self._on_pass(step, f"Evaluation {step}")
+
+    def _on_pass(self, step, label):
+        data = self._predictions(step)
         if data is None:
             return  # no validation pass this epoch (validation_freq)
         matrix = self._evaluate(data)  # cheap next to the pass it shares
         self.confusion_matrix = matrix.confusion_matrix
         if self.verbose:
-            print(f"Epoch {epoch + 1}: confusion matrix\n{self.confusion_matrix}")
-        if self._writer is not None and self._images_due(epoch):
+            print(f"{label}: confusion matrix\n{self.confusion_matrix}")
+        if self._writer is not None and self._images_due(step):
             writer = self._writer
+            title = f"Confusion matrix, {label.split()[0].lower()} {step}"
 
             def write_image():
-                spec = _render.DrawSpec(
-                    "plot_confusion_matrix", (matrix,), suptitle=f"Confusion matrix, epoch {epoch}"
-                )
-                writer.image("confusion_matrix", _render.draw_png(spec), step=epoch)
+                spec = _render.DrawSpec("plot_confusion_matrix", (matrix,), suptitle=title)
+                writer.image("confusion_matrix", _render.draw_png(spec), step=step)
                 writer.flush()
 
             self._submit(write_image, heavy=True)
-

@@ -287,7 +287,7 @@ def test_validation_steps_shorter_than_the_arrays_is_exact_every_epoch(wine):
 
 
 class TestCaptureBuffers:
-    """`_FitCapture` stores batches in buffers of the expected pass size."""
+    """`PassBuffer` stores batches in buffers of the expected pass size."""
 
     @staticmethod
     def batches(rows, n_classes=3, weights=False, seed=0):
@@ -303,16 +303,15 @@ class TestCaptureBuffers:
     @pytest.mark.parametrize("expected_rows", [None, 10, 9, 12, 30])
     @pytest.mark.parametrize("weights", [False, True])
     def test_any_pass_size_joins_every_batch_in_order(self, expected_rows, weights):
-        from keras_roc.callbacks import _FitCapture
+        from keras_roc._capture import PassBuffer, Predictions
 
-        capture = _FitCapture(None, None, None, expected_rows)
+        capture = PassBuffer(expected_rows)
         for sizes in ([4, 4, 2], [4, 4, 4], [3]):  # as expected, longer, shorter
             batches = self.batches(sizes, weights=weights, seed=len(sizes))
-            capture.begin_pass()
+            capture.clear()
             for batch in batches:
-                capture._store([np.array(a) for a in batch])
-            data = capture.finish()
-            capture.in_pass = False
+                capture.store([np.array(a) for a in batch])
+            data = Predictions(*capture.join())
             np.testing.assert_array_equal(data.y_true, np.concatenate([b[0] for b in batches]))
             np.testing.assert_array_equal(data.y_score, np.concatenate([b[1] for b in batches]))
             assert data.y_score.flags.f_contiguous  # as prepare() sorts it in place
@@ -323,14 +322,13 @@ class TestCaptureBuffers:
             assert capture.expected_rows == sum(sizes)  # the next pass's buffer size
 
     def test_batches_with_and_without_weights_are_a_clear_error(self):
-        from keras_roc.callbacks import _FitCapture
+        from keras_roc._capture import PassBuffer
 
-        capture = _FitCapture(None, None, None, 8)
-        capture.begin_pass()
-        capture._store([np.array(a) for a in self.batches([4], weights=True)[0]])
-        capture._store([np.array(a) for a in self.batches([4])[0]])
+        capture = PassBuffer(8)
+        capture.store([np.array(a) for a in self.batches([4], weights=True)[0]])
+        capture.store([np.array(a) for a in self.batches([4])[0]])
         with pytest.raises(ValueError, match="Some validation batches have sample weights and some do not"):
-            capture.finish()
+            capture.join()
 
 
 def test_histograms_and_pr_curves_of_a_captured_pass_use_the_scores_as_predicted(wine, tmp_path):
