@@ -303,7 +303,7 @@ class TestCaptureBuffers:
     @pytest.mark.parametrize("expected_rows", [None, 10, 9, 12, 30])
     @pytest.mark.parametrize("weights", [False, True])
     def test_any_pass_size_joins_every_batch_in_order(self, expected_rows, weights):
-        from keras_roc._capture import PassBuffer, Predictions
+        from keras_roc.callbacks._capture import PassBuffer, Predictions
 
         capture = PassBuffer(expected_rows)
         for sizes in ([4, 4, 2], [4, 4, 4], [3]):  # as expected, longer, shorter
@@ -322,7 +322,7 @@ class TestCaptureBuffers:
             assert capture.expected_rows == sum(sizes)  # the next pass's buffer size
 
     def test_batches_with_and_without_weights_are_a_clear_error(self):
-        from keras_roc._capture import PassBuffer
+        from keras_roc.callbacks._capture import PassBuffer
 
         capture = PassBuffer(8)
         capture.store([np.array(a) for a in self.batches([4], weights=True)[0]])

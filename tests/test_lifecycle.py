@@ -15,7 +15,7 @@ from sklearn.metrics import confusion_matrix, log_loss, roc_auc_score
 
 import keras_roc
 from conftest import read_events
-from keras_roc import _capture
+from keras_roc.callbacks import _capture
 
 EXACT = 1e-9
 ROC_KEYS = {"roc_auc", "roc_auc_micro", "roc_auc_macro", "log_loss"}
@@ -491,3 +491,17 @@ def test_recompiled_between_fits_and_a_model_sharing_layers(breast_cancer):
     assert all(set(logs) == {"loss", "accuracy"} for logs in twin_logs)
     assert_nothing_left(model)
     assert_nothing_left(twin)
+
+
+def test_run_eagerly_model_with_an_evaluate_inside_the_pass(wine):
+    x, y, x_val, y_val = wine
+    model = make_model(x.shape[1], 3, "softmax", run_eagerly=True)
+    other = EvaluateIn("on_test_batch_end", x[:40], y[:40])
+    reference = PredictEachEpoch(x_val)
+    history = model.fit(x, y, validation_data=(x_val, y_val), epochs=2, batch_size=32, verbose=0,
+                        callbacks=[keras_roc.ROCCallback(), other, reference])
+    for logged, probs in zip(history.history["val_roc_auc"], reference.predictions):
+        probs = probs.astype(np.float64) / probs.sum(axis=1, keepdims=True)
+        assert logged == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr"), abs=EXACT)
+    assert all(set(returned) == {"loss", "accuracy"} for returned in other.returned)
+    assert_nothing_left(model)

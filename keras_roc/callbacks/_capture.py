@@ -14,7 +14,7 @@ that ended by an exception (which skips `on_train_end`) is noticed at the
 next use of the model (Keras resets every metric, so `CaptureMetric`,
 before each evaluation pass and epoch): the capture then retires before
 that pass runs a single step. Every internal this relies on is in
-`keras_roc._keras_hooks`.
+`keras_roc.callbacks._keras_hooks`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import weakref
 import keras
 import numpy as np
 
-from keras_roc import _keras_hooks as hooks
+from keras_roc.callbacks import _keras_hooks as hooks
 
 # The capture of the running fit (or evaluate), one per model.
 CAPTURES = weakref.WeakKeyDictionary()

@@ -1,0 +1,453 @@
+"""The base of keras_roc's callbacks: one run's lifecycle, shared passes.
+
+`ValidationCallback` does what `ROCCallback` and `ConfusionMatrixCallback`
+share, as Keras's own callbacks do (`__init__` validates and stores every
+attribute; per-run state is reset in `on_train_begin`; writers are closed in
+`on_train_end`):
+
+- finding the validation predictions: fit's own pass (`_capture`), or one
+  pass over the callback's own `validation_data` shared by every keras_roc
+  callback of the model (`_sources`);
+- evaluating them once per pass for every callback with the same settings;
+- the TensorBoard writer and its background worker;
+- `model.evaluate(..., callbacks=[...])`.
+
+Subclasses implement `on_epoch_end`, `_on_pass_end` and `_log_keys`.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import keras
+import numpy as np
+
+from keras_roc import _render
+from keras_roc import metrics
+from keras_roc import tensorboard
+from keras_roc.callbacks import _capture
+from keras_roc.callbacks import _checks
+from keras_roc.callbacks import _keras_hooks as hooks
+from keras_roc.callbacks._sources import SHARED_PREDICTIONS
+from keras_roc.callbacks._sources import ValidationSource
+from keras_roc.callbacks._sources import is_integer
+from keras_roc.callbacks._sources import is_real
+
+
+class ValidationCallback(keras.callbacks.Callback):
+    """Shared machinery: validation data, one prediction pass, writers.
+
+    No batch-level hook is overridden, so Keras keeps dispatching batch
+    callbacks asynchronously.
+    """
+
+    # The TensorBoard run, as keras.callbacks.TensorBoard names it.
+    _run_name = "validation"
+    # The run of `model.evaluate(..., callbacks=[...])`.
+    _evaluation_run_name = "evaluation"
+
+    def __init__(
+        self,
+        validation_data=None,
+        *,
+        log_dir=None,
+        class_names=None,
+        from_logits=None,
+        task="auto",
+        threshold=0.5,
+        image_every=1,
+        batch_size=None,
+        output=None,
+        verbose=0,
+    ):
+        super().__init__()
+        if task not in ("auto",) + metrics.TASKS:
+            raise ValueError(
+                f"`task` must be 'auto' or one of {metrics.TASKS}. Received task={task!r}."
+            )
+        if not is_integer(image_every) or image_every < 0:
+            raise ValueError(
+                "`image_every` must be an integer >= 0 (0 writes no images). "
+                f"Received image_every={image_every!r}."
+            )
+        if batch_size is not None and (not is_integer(batch_size) or batch_size < 1):
+            raise ValueError(f"`batch_size` must be a positive integer or None. Received batch_size={batch_size!r}.")
+        if not (is_real(threshold) and 0 <= threshold <= 1):
+            raise ValueError(f"`threshold` must be a probability in [0, 1]. Received threshold={threshold!r}.")
+        if from_logits is not None and not isinstance(from_logits, (bool, np.bool_)):
+            raise TypeError(
+                "`from_logits` must be True, False or None (None: as the model's "
+                f"compiled loss says). Received from_logits={from_logits!r}."
+            )
+        if output is not None and (isinstance(output, bool) or not isinstance(output, (str, int))):
+            raise TypeError(f"`output` must be an output's name or index, or None. Received output={output!r}.")
+        if class_names is not None:
+            if isinstance(class_names, str):
+                raise TypeError(f"`class_names` must be a sequence of names, not a string. Received {class_names!r}.")
+            class_names = tuple(str(name) for name in class_names)
+        batch_size = None if batch_size is None else int(batch_size)
+        self.validation_data = validation_data
+        self._source = None if validation_data is None else ValidationSource(validation_data, batch_size)
+        self.log_dir = None if log_dir is None else os.fspath(log_dir)
+        self.class_names = class_names
+        self.from_logits = None if from_logits is None else bool(from_logits)
+        self.task = task
+        self.threshold = float(threshold)
+        self.image_every = int(image_every)
+        self.batch_size = batch_size
+        self.output = output
+        self.verbose = verbose
+        # Per run (fit or evaluate), reset by `_reset_run`.
+        self._writer = None
+        self._worker = None
+        self._capture = None
+        self._fit_owner = None
+        self._warned = set()
+        self._skip_reported = False
+        self._task = task
+        self._from_logits = bool(from_logits)
+        self._last_pass_seen = -1
+        self._keras_tensorboard_logs_keys = False
+        self._csv_loggers_after = ()
+        self._evaluating = False
+        self._evaluations = 0
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def _reset_run(self):
+        self._warned = set()
+        self._skip_reported = False
+        self._close_writer()
+        SHARED_PREDICTIONS.pop(self.model, None)
+        self._last_pass_seen = -1
+        self._keras_tensorboard_logs_keys = False
+        self._csv_loggers_after = ()
+        self._evaluating = False
+
+    def on_train_begin(self, logs=None):
+        context = hooks.FitArguments()
+        self._reset_run()
+        if self._capture is not None:  # left by a fit that raised
+            self._capture.users.discard(self)
+            self._capture = None
+        fit_source = None
+        if self._source is None:
+            if not context.known or context.callback_list is None:
+                raise ValueError(
+                    f"{type(self).__name__} could not find the arguments of "
+                    "`model.fit` (an unsupported Keras version, or the "
+                    "callback was not called by `fit`); pass "
+                    "`validation_data=(x_val, y_val)` to the callback."
+                )
+            if context.get("validation_data") is None:
+                raise ValueError(
+                    f"{type(self).__name__} has no validation data: pass "
+                    "`validation_data=(x_val, y_val)` to `model.fit` (the "
+                    "callback then reuses fit's validation pass) or to the "
+                    "callback itself."
+                )
+            fit_source = ValidationSource.of_fit(context.get("validation_data"), self.batch_size)
+        self._fit_owner = None if context.callback_list is None else hooks.Owner(context.callback_list)
+        self._task = self._check_model_and_labels(self._source or fit_source)
+        self._from_logits = self._resolve_from_logits()
+        self._check_order(context)
+        if self._source is None:
+            self._attach_capture(context.callback_list, fit_source)
+            self._find_csv_loggers(context)
+        self._open_writer(self._run_name)
+
+    def _open_writer(self, run_name):
+        # Under a multi-worker strategy only the chief writes events.
+        strategy = getattr(self.model, "distribute_strategy", None)
+        chief = getattr(getattr(strategy, "extended", None), "should_save_summary", True)
+        if self.log_dir is not None and chief:
+            run_dir = os.path.join(self.log_dir, run_name)
+            tensorboard.check_writable(run_dir)
+            self._writer, self._worker = tensorboard.open_run(run_dir)
+
+    @property
+    def _uses_capture(self):
+        return self._source is None
+
+    def on_train_end(self, logs=None):
+        self.flush()
+        self._close_writer()
+        self._release_capture()
+        self._fit_owner = None
+
+    def _release_capture(self):
+        capture, self._capture = self._capture, None
+        if capture is not None:
+            capture.users.discard(self)
+            if not capture.users:
+                capture.retire()
+
+    def flush(self):
+        """Waits until everything queued for TensorBoard is on disk."""
+        if self._worker is not None:
+            self._worker.wait()
+            self._report_worker()
+
+    def _close_writer(self):
+        if self._writer is not None:
+            tensorboard.close_run(self._writer)
+            self._writer = None
+
+    def on_test_begin(self, logs=None):
+        if self._fit_owner is not None and self._fit_owner.running():
+            if self._capture is not None:
+                self._capture.begin_pass()
+            return
+        self._begin_evaluation()
+
+    def on_test_end(self, logs=None):
+        if self._evaluating:
+            self._end_evaluation()
+        elif self._capture is not None:
+            self._capture.end_pass()
+
+    # -- model.evaluate(..., callbacks=[...]) -------------------------------------
+
+    def _begin_evaluation(self):
+        """Scores the data of an `evaluate` given this callback, as fit's pass."""
+        callback_list = hooks.calling_callback_list()
+        if callback_list is None:
+            raise ValueError(
+                f"{type(self).__name__} could not find the `evaluate` call it "
+                "was given to (an unsupported Keras version); score a test "
+                "set with `keras_roc.evaluate(y_test, model.predict(x_test))`."
+            )
+        if self._source is not None:
+            raise ValueError(
+                f"{type(self).__name__} was given to `model.evaluate` but was "
+                "created with `validation_data`, which is for `fit`. In "
+                "`evaluate` the callbacks score the data `evaluate` is given: "
+                "create them without `validation_data`."
+            )
+        self._release_capture()
+        self._fit_owner = None
+        self._reset_run()
+        self._evaluating = True
+        self._task = self._check_model_and_labels(None)
+        self._from_logits = self._resolve_from_logits()
+        self._attach_capture(callback_list, None)
+        self._capture.begin_pass()
+        self._open_writer(self._evaluation_run_name)
+
+    def _end_evaluation(self):
+        self._capture.end_pass()
+        try:
+            self._on_pass_end(self._evaluations, None)
+            self.flush()
+        finally:
+            self._evaluations += 1
+            self._evaluating = False
+            self._close_writer()
+            self._release_capture()
+
+    def _on_pass_end(self, step, logs):
+        """Per pass: results, verbose output, TensorBoard (subclasses)."""
+
+    def _check_model_and_labels(self, source):
+        return _checks.check_model_and_labels(
+            type(self).__name__, self.model, source, task=self.task, class_names=self.class_names, output=self.output
+        )
+
+    def _resolve_from_logits(self):
+        """`from_logits` for this run: as given, else as the compiled loss says."""
+        said = _checks.loss_from_logits(hooks.compiled_loss(self.model), self.output, getattr(self.model, "output_names", None))
+        if self.from_logits is None:
+            return bool(said)
+        if said is not None and said != self.from_logits:
+            self._warn_once(
+                f"`from_logits={self.from_logits}` was given, but the model's loss is "
+                f"compiled with from_logits={said}; the scores are treated as "
+                f"{'logits' if self.from_logits else 'probabilities'} as given. Leave "
+                "`from_logits` unset to follow the loss."
+            )
+        return self.from_logits
+
+    def _check_order(self, context):
+        """Fails if a monitor-driven callback would run before our keys exist."""
+        callbacks = context.callbacks
+        if self not in callbacks:
+            return
+        position = callbacks.index(self)
+        provided = {self._prefix + key for key in self._log_keys()}
+        for index, other in enumerate(callbacks):
+            if isinstance(other, keras.callbacks.TensorBoard) and self.log_dir is not None:
+                same_dir = os.path.abspath(other.log_dir) == os.path.abspath(self.log_dir)
+                # Keras's TensorBoard writes every logs key it sees: ours too,
+                # if they are in the logs when it runs.
+                if same_dir and (self._uses_capture or index > position):
+                    self._keras_tensorboard_logs_keys = True
+        if self._uses_capture:
+            return  # the keys come with Keras's own validation logs: any order
+        for earlier in callbacks[:position]:
+            monitor = getattr(earlier, "monitor", None)
+            if isinstance(monitor, str) and monitor in provided:
+                raise ValueError(
+                    f"{type(earlier).__name__}(monitor={monitor!r}) comes before "
+                    f"{type(self).__name__} in `callbacks`, so it would read the "
+                    f"epoch logs before {monitor!r} is added and never act on it. "
+                    f"Put {type(self).__name__} first, e.g. callbacks=[roc, "
+                    f"{type(earlier).__name__.lower()}], or create "
+                    f"{type(self).__name__} without `validation_data` to reuse "
+                    "fit's validation pass (then any order works)."
+                )
+
+    def _find_csv_loggers(self, context):
+        """Hook for ROCCallback (CSVLogger columns)."""
+
+    def _attach_capture(self, callback_list, source):
+        capture = _capture.CAPTURES.get(self.model)
+        if capture is not None and capture.owner.callback_list is not callback_list:
+            if capture.owner.running():
+                raise ValueError(
+                    "keras_roc callbacks are already reusing the validation pass "
+                    "of a running `fit` of this model (was `fit` or `evaluate` "
+                    "called from inside it?). Give the callbacks of the inner "
+                    "call their own `validation_data`, or use a separate model."
+                )
+            capture.retire()  # left over from a fit that raised
+            capture = None
+        if capture is not None and capture.output != self.output:
+            raise ValueError(
+                "keras_roc callbacks reusing fit's validation pass in one fit "
+                f"must evaluate the same output; got {capture.output!r} and "
+                f"{self.output!r}. Pass `validation_data=` to one of them."
+            )
+        if capture is None:
+            capture = self._new_capture(callback_list, source)
+            capture.install()
+        capture.users.add(self)
+        self._capture = capture
+        if capture.copy_reason is not None:
+            self._warn_fallback(capture.copy_reason)
+
+    def _warn_fallback(self, reason):
+        self._warn_once(
+            f"fit's validation pass cannot be reused: {reason}; using one extra "
+            "prediction pass over fit's validation data per epoch instead."
+        )
+
+    def _new_capture(self, callback_list, source):
+        model, output = self.model, self.output
+        copy_reason = None
+        if getattr(model, "jit_compile", False):
+            copy_reason = (
+                "the model is compiled with jit_compile=True, and XLA cannot "
+                "hand predictions back to Python from inside the compiled test step"
+            )
+            if source is None:
+                raise ValueError(
+                    f"{type(self).__name__}: {copy_reason}, and the data being "
+                    "evaluated cannot be predicted again (a generator, or "
+                    "`model.evaluate`). Compile with jit_compile=False, pass "
+                    "`validation_data` as arrays or a tf.data.Dataset, or use "
+                    "`keras_roc.evaluate(y, model.predict(x))`."
+                )
+        fallback = None if source is None else (lambda: source.predict(model, output))
+        expected = None if source is None else source.n_samples
+        return _capture.Capture(
+            model, output, hooks.Owner(callback_list), expected, fallback=fallback, copy_reason=copy_reason
+        )
+
+    _prefix = "val_"
+
+    def _log_keys(self):
+        return ()
+
+    # -- per epoch -------------------------------------------------------------
+
+    def _captured(self):
+        """The captured pass's predictions (predicted again if none came)."""
+        data = self._capture.finish()
+        if self._capture.fallback_reason is not None:
+            self._warn_fallback(self._capture.fallback_reason)
+        return data
+
+    def _predictions(self, epoch):
+        """This epoch's predictions: captured, or computed once and shared.
+
+        None when fit ran no validation pass this epoch (`validation_freq`).
+        """
+        if self._capture is not None:
+            if self._capture.pass_index == self._last_pass_seen or self._capture.retired:
+                return None
+            self._last_pass_seen = self._capture.pass_index
+            return self._captured()
+        cache = SHARED_PREDICTIONS.setdefault(self.model, {})
+        key = (self._source.key, repr(self.output), self.batch_size)
+        entry = cache.get(key)
+        if entry is None or entry[0] != epoch:
+            cache.clear()  # keep only the current epoch: memory stays bounded
+            entry = (epoch, self._source.predict(self.model, self.output))
+            cache[key] = entry
+        return entry[1]
+
+    @property
+    def _settings(self):
+        """What `evaluate` depends on: callbacks with equal settings share results."""
+        return (self._task if self.task == "auto" else self.task, self.class_names, self._from_logits, self.threshold)
+
+    def _compute(self, data, overwrite=False):
+        in_range = self._from_logits or data.check_range()
+        result = metrics._evaluate(
+            data.y_true,
+            data.y_score,
+            task=self.task,
+            class_names=self.class_names,
+            from_logits=self._from_logits,
+            sample_weight=data.sample_weight,
+            threshold=self.threshold,
+            overwrite_scores=overwrite,
+        )
+        return result if in_range else _checks.not_probabilities(result, data.score_columns)
+
+    def _before_evaluation(self, data):
+        """Work on `data` that needs the scores as predicted (see `Predictions.prepare`)."""
+
+    def _evaluate(self, data):
+        if data.users and not data.prepared:
+            data.prepare()
+        result = data.results.get(self._settings)
+        if result is None:
+            result = data.results[self._settings] = self._compute(data)
+        for note in result.notes:
+            if self._concerns_us(note):
+                self._warn_once(note)
+        return result
+
+    def _concerns_us(self, note):
+        return True
+
+    def _warn_once(self, message):
+        if message not in self._warned:
+            self._warned.add(message)
+            warnings.warn(f"{type(self).__name__}: {message}", UserWarning, stacklevel=3)
+
+    def _images_due(self, epoch):
+        return self.image_every > 0 and epoch % self.image_every == 0
+
+    def _submit(self, job, heavy):
+        """Queues writing work; heavy work is skipped when drawing lags."""
+        queued = self._worker.submit(job, heavy=heavy)
+        if not queued and not self._skip_reported:
+            self._skip_reported = True
+            self._warn_once(
+                "TensorBoard images are being skipped because drawing falls "
+                "behind training; raise `image_every` to draw less often."
+            )
+        self._report_worker()
+
+    def _report_worker(self):
+        for error in self._worker.pop_errors() if self._worker else ():
+            self._warn_once(f"writing TensorBoard events failed: {error!r}")
+        reason = _render.fallback_reason()
+        if reason is not None:
+            self._warn_once(
+                f"figures are drawn on a thread of the training process, which slows "
+                f"training, because the drawing helper process failed: {reason}"
+            )
