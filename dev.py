@@ -7,6 +7,7 @@ it, and reinstalls only when `pyproject.toml` changes.
     python3 dev.py demo     # the breast-cancer demo (TensorBoard logs in runs/)
     python3 dev.py test     # the whole test suite (extra args go to pytest)
     python3 dev.py bench    # the benchmarks (extra args go to the script)
+    python3 dev.py lint     # ruff: lint and format check (as CI runs it)
 """
 
 import hashlib
@@ -38,7 +39,7 @@ def setup():
     print("Installing keras-roc and its dependencies (first run: a few minutes) ...", flush=True)
     steps = [
         (PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"),
-        (PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[test]"),
+        (PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[test,examples]"),
     ]
     for step in steps:
         if _run(*step) != 0:
@@ -46,7 +47,16 @@ def setup():
     STAMP.write_text(wanted)
 
 
+def lint(*args):
+    """ruff check and ruff format --check; the first failure's code."""
+    ruff = (PYTHON, "-m", "ruff")
+    return _run(*ruff, "check", *args, ".") or _run(*ruff, "format", "--check", *args, ".")
+
+
 def main(argv):
+    if argv[:1] == ["lint"]:
+        setup()
+        sys.exit(lint(*argv[1:]))
     commands = {
         "demo": [PYTHON, "examples/breast_cancer.py"],
         "test": [PYTHON, "-m", "pytest"],

@@ -121,7 +121,7 @@ def machine_header():
     cores = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
     try:
-        load = " / load average %.2f %.2f %.2f" % os.getloadavg()
+        load = " / load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     except OSError:
         load = ""
     return [
@@ -288,6 +288,7 @@ def make_handwritten_callback(x_val, y_val, log_dir):
 
 def run_fit(config, data, args, round_index):
     import keras
+
     import keras_roc
 
     x_train, y_train, x_val, y_val = data

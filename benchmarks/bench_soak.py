@@ -86,8 +86,8 @@ def run(mode, log_dir, n_val, check=False):
     model.fit(epochs=2, **fit)  # warm-up, the same in both processes
     timer = []
     lap = keras.callbacks.LambdaCallback(
-        on_epoch_begin=lambda e, l: timer.append(time.perf_counter()),
-        on_epoch_end=lambda e, l: timer.append(time.perf_counter()),
+        on_epoch_begin=lambda epoch, logs: timer.append(time.perf_counter()),
+        on_epoch_end=lambda epoch, logs: timer.append(time.perf_counter()),
     )
     callbacks = []
     if mode == "callbacks":

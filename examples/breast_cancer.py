@@ -13,13 +13,15 @@ import argparse
 import os
 import sys
 
-import keras
+from _quiet_start import import_keras
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 import keras_roc
 from keras_roc import figures
+
+keras = import_keras()
 
 
 def load_data(seed):

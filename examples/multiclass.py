@@ -10,12 +10,14 @@ confusion matrix and the log loss, in TensorBoard and as PNG files.
 import argparse
 import os
 
-import keras
+from _quiet_start import import_keras
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 import keras_roc
 from keras_roc import figures
+
+keras = import_keras()
 
 
 def main(argv=None):

@@ -4,7 +4,6 @@ import glob
 import os
 import re
 
-import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

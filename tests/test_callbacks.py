@@ -11,11 +11,11 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from scipy.special import expit, softmax
+from conftest import assert_no_point_twice, read_events
+from scipy.special import expit
 from sklearn.metrics import log_loss, roc_auc_score
 
 import keras_roc
-from conftest import assert_no_point_twice, read_events
 
 EXACT = 1e-9  # the callbacks must equal scikit-learn on the same predictions
 

@@ -9,10 +9,10 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import assert_no_point_twice, read_events
 from sklearn.metrics import log_loss, roc_auc_score
 
 import keras_roc
-from conftest import assert_no_point_twice, read_events
 
 EXACT = 1e-9
 

@@ -6,10 +6,10 @@ import time
 import keras
 import numpy as np
 import pytest
+from conftest import read_events
 from sklearn.metrics import roc_auc_score
 
 import keras_roc
-from conftest import read_events
 from keras_roc.tensorboard import BackgroundWriter
 
 WRITER_THREAD = "keras_roc-writer"

@@ -11,10 +11,10 @@ import warnings
 import keras
 import numpy as np
 import pytest
+from conftest import read_events
 from sklearn.metrics import confusion_matrix, log_loss, roc_auc_score
 
 import keras_roc
-from conftest import read_events
 from keras_roc.callbacks import _capture
 
 EXACT = 1e-9

@@ -8,9 +8,9 @@ import time
 import keras
 import numpy as np
 import pytest
+from conftest import read_events
 
 import keras_roc
-from conftest import read_events
 from keras_roc import _render
 
 MULTICLASS = ([0, 1, 2, 1, 0, 2, 2], [[.6, .2, .2], [.1, .8, .1], [.2, .2, .6], [.3, .4, .3], [.5, .3, .2], [.1, .1, .8], [.4, .3, .3]])

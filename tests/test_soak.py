@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import read_events
 
 pytestmark = pytest.mark.slow

@@ -43,9 +43,9 @@ import urllib.request
 import keras
 import numpy as np
 import pytest
+from conftest import read_events
 
 import keras_roc
-from conftest import read_events
 
 pytestmark = pytest.mark.slow
 

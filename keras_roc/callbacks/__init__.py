@@ -35,7 +35,6 @@ Two ways to get the validation predictions:
 """
 
 from keras_roc.callbacks.confusion_matrix import ConfusionMatrixCallback
-from keras_roc.callbacks.roc import LOG_KEYS
-from keras_roc.callbacks.roc import ROCCallback
+from keras_roc.callbacks.roc import LOG_KEYS, ROCCallback
 
 __all__ = ["ROCCallback", "ConfusionMatrixCallback", "LOG_KEYS"]

@@ -23,16 +23,10 @@ import warnings
 import keras
 import numpy as np
 
-from keras_roc import _render
-from keras_roc import metrics
-from keras_roc import tensorboard
-from keras_roc.callbacks import _capture
-from keras_roc.callbacks import _checks
+from keras_roc import _render, metrics, tensorboard
+from keras_roc.callbacks import _capture, _checks
 from keras_roc.callbacks import _keras_hooks as hooks
-from keras_roc.callbacks._sources import SHARED_PREDICTIONS
-from keras_roc.callbacks._sources import ValidationSource
-from keras_roc.callbacks._sources import is_integer
-from keras_roc.callbacks._sources import is_real
+from keras_roc.callbacks._sources import SHARED_PREDICTIONS, ValidationSource, is_integer, is_real
 
 
 class ValidationCallback(keras.callbacks.Callback):

@@ -7,13 +7,10 @@ import math
 import keras
 import numpy as np
 
-from keras_roc import _render
-from keras_roc import metrics
-from keras_roc import tensorboard
+from keras_roc import _render, metrics, tensorboard
 from keras_roc.callbacks import _checks
 from keras_roc.callbacks import _keras_hooks as hooks
-from keras_roc.callbacks.base import ValidationCallback
-from keras_roc.callbacks.base import is_integer
+from keras_roc.callbacks.base import ValidationCallback, is_integer
 
 #: Keys ROCCallback puts into the epoch logs, by task, before the prefix.
 LOG_KEYS = {
