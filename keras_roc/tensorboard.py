@@ -10,6 +10,7 @@ split (`<log_dir>/validation`), scalar tags named like Keras names them
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import uuid
@@ -334,6 +335,19 @@ _OPEN_RUNS_LOCK = threading.Lock()
 _HEAVY_JOBS_PER_USER = 4
 
 
+@dataclasses.dataclass
+class _OpenRun:
+    """A run directory's shared writer, its writing thread and their users."""
+
+    writer: EventWriter
+    worker: BackgroundWriter
+    users: int = 0
+
+    def set_users(self, users):
+        self.users = users
+        self.worker.max_heavy = _HEAVY_JOBS_PER_USER * users
+
+
 def open_run(run_dir):
     """The shared `(EventWriter, BackgroundWriter)` of `run_dir`.
 
@@ -341,27 +355,25 @@ def open_run(run_dir):
     """
     key = os.path.abspath(run_dir)
     with _OPEN_RUNS_LOCK:
-        entry = _OPEN_RUNS.get(key)
-        if entry is None:
-            entry = _OPEN_RUNS[key] = [EventWriter(run_dir), BackgroundWriter(), 0]
-        entry[2] += 1
-        entry[1].max_heavy = _HEAVY_JOBS_PER_USER * entry[2]
-        return entry[0], entry[1]
+        run = _OPEN_RUNS.get(key)
+        if run is None:
+            run = _OPEN_RUNS[key] = _OpenRun(EventWriter(run_dir), BackgroundWriter())
+        run.set_users(run.users + 1)
+        return run.writer, run.worker
 
 
 def close_run(writer):
     """Releases `open_run`'s writer; the last user waits and closes it."""
     key = os.path.abspath(writer.run_dir)
     with _OPEN_RUNS_LOCK:
-        entry = _OPEN_RUNS.get(key)
-        if entry is None or entry[0] is not writer:
+        run = _OPEN_RUNS.get(key)
+        if run is None or run.writer is not writer:
             return
-        entry[2] -= 1
-        last = entry[2] == 0
+        last = run.users == 1
         if last:
             del _OPEN_RUNS[key]
         else:
-            entry[1].max_heavy = _HEAVY_JOBS_PER_USER * entry[2]
+            run.set_users(run.users - 1)
     if last:
-        entry[1].wait()
+        run.worker.wait()
         writer.close()

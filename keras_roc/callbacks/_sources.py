@@ -7,6 +7,7 @@ callback of a model.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import sys
 import weakref
@@ -17,8 +18,28 @@ import numpy as np
 from keras_roc.callbacks import _capture
 
 # Predictions of the current epoch from the callbacks' own validation data,
-# shared by every keras_roc callback of a model (one pass, not two).
+# shared by every keras_roc callback of a model (one pass, not two):
+# model -> {(source, output, batch size): SharedPass}.
 SHARED_PREDICTIONS = weakref.WeakKeyDictionary()
+
+
+@dataclasses.dataclass(frozen=True)
+class SharedPass:
+    """One epoch's predictions of one source, shared by the model's callbacks."""
+
+    epoch: int
+    predictions: _capture.Predictions
+
+
+def shared_pass(model, source, output, batch_size, epoch):
+    """This epoch's predictions of `source`, predicted once for every callback."""
+    cache = SHARED_PREDICTIONS.setdefault(model, {})
+    key = (source.key, repr(output), batch_size)
+    entry = cache.get(key)
+    if entry is None or entry.epoch != epoch:
+        cache.clear()  # keep only the current epoch: memory stays bounded
+        entry = cache[key] = SharedPass(epoch, source.predict(model, output))
+    return entry.predictions
 
 
 def to_numpy(value):

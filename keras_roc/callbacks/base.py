@@ -26,7 +26,7 @@ import numpy as np
 from keras_roc import _render, metrics, tensorboard
 from keras_roc.callbacks import _capture, _checks
 from keras_roc.callbacks import _keras_hooks as hooks
-from keras_roc.callbacks._sources import SHARED_PREDICTIONS, ValidationSource, is_integer, is_real
+from keras_roc.callbacks._sources import SHARED_PREDICTIONS, ValidationSource, is_integer, is_real, shared_pass
 
 
 class ValidationCallback(keras.callbacks.Callback):
@@ -372,14 +372,7 @@ class ValidationCallback(keras.callbacks.Callback):
                 return None
             self._last_pass_seen = self._capture.pass_index
             return self._captured()
-        cache = SHARED_PREDICTIONS.setdefault(self.model, {})
-        key = (self._source.key, repr(self.output), self.batch_size)
-        entry = cache.get(key)
-        if entry is None or entry[0] != epoch:
-            cache.clear()  # keep only the current epoch: memory stays bounded
-            entry = (epoch, self._source.predict(self.model, self.output))
-            cache[key] = entry
-        return entry[1]
+        return shared_pass(self.model, self._source, self.output, self.batch_size, epoch)
 
     @property
     def _settings(self):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -19,6 +20,22 @@ LOG_KEYS = {
     "multilabel": ("roc_auc", "roc_auc_micro", "roc_auc_macro", "log_loss"),
 }
 _ALL_LOG_KEYS = ("roc_auc", "roc_auc_micro", "roc_auc_macro", "log_loss")
+
+
+class ClassDistribution(NamedTuple):
+    """One class's score histograms and PR table, for TensorBoard."""
+
+    name: str
+    positives: np.ndarray  # histogram of the positives' scores
+    negatives: np.ndarray  # histogram of the negatives' scores
+    pr_table: np.ndarray | None  # None when some score is not finite
+
+
+class _PendingDistributions(NamedTuple):
+    """Distributions taken before the pass's scores were sorted in place."""
+
+    data: object
+    distributions: list
 
 
 class ROCCallback(ValidationCallback):
@@ -261,10 +278,10 @@ class ROCCallback(ValidationCallback):
         # The scores are sorted in place once evaluated: take what the
         # histograms and PR curves need first.
         if self._writer is not None and self.histograms:
-            self._pending_distributions = (data, self._distributions(data))
+            self._pending_distributions = _PendingDistributions(data, self._distributions(data))
 
     def _distributions(self, data):
-        """Per class: (name, histogram of positives, of negatives, PR table).
+        """A `ClassDistribution` per class (at most `max_classes_in_tensorboard`).
 
         Small, computed in O(n) on the training thread, so queued jobs never
         hold the predictions.
@@ -274,12 +291,12 @@ class ROCCallback(ValidationCallback):
         names = checked.names[1:] if checked.task == "binary" else checked.names
         distributions = []
         for name, positive, column in _one_vs_rest(checked, scores, names[: self.max_classes_in_tensorboard]):
-            distributions.append((
+            finite = np.isfinite(column).all()
+            distributions.append(ClassDistribution(
                 name,
                 tensorboard.histogram_data(column[positive]),
                 tensorboard.histogram_data(column[~positive]),
-                tensorboard.pr_curve_data(positive, column, data.sample_weight)
-                if np.isfinite(column).all() else None,
+                tensorboard.pr_curve_data(positive, column, data.sample_weight) if finite else None,
             ))
         return distributions
 
@@ -299,15 +316,16 @@ class ROCCallback(ValidationCallback):
         distributions = []
         if self.histograms:
             pending, self._pending_distributions = self._pending_distributions, None
-            distributions = pending[1] if pending is not None and pending[0] is data else self._distributions(data)
+            ready = pending is not None and pending.data is data
+            distributions = pending.distributions if ready else self._distributions(data)
 
         def write_light():
             writer.scalars(scalars, step=epoch)
-            for name, positives, negatives, pr_table in distributions:
-                writer.histogram(f"scores/{name}/positives", positives, step=epoch)
-                writer.histogram(f"scores/{name}/negatives", negatives, step=epoch)
-                if pr_table is not None:
-                    writer.pr_curve(f"pr_curve/{name}", pr_table, step=epoch)
+            for item in distributions:
+                writer.histogram(f"scores/{item.name}/positives", item.positives, step=epoch)
+                writer.histogram(f"scores/{item.name}/negatives", item.negatives, step=epoch)
+                if item.pr_table is not None:
+                    writer.pr_curve(f"pr_curve/{item.name}", item.pr_table, step=epoch)
             writer.flush()
 
         def write_figure():
