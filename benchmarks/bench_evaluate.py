@@ -1,6 +1,6 @@
 """keras_roc.evaluate against scikit-learn computing the same outputs.
 
-Two cases, on the same seeded inputs for both libraries:
+Three cases, on the same seeded inputs for both libraries:
 
 * binary: 1,000,000 float32 probabilities (sigmoid of a noisy score) and
   0/1 labels. scikit-learn: `roc_curve`, `roc_auc_score`, `log_loss` and
@@ -9,6 +9,9 @@ Two cases, on the same seeded inputs for both libraries:
   labels. scikit-learn: `roc_curve` for each class, macro and micro
   `roc_auc_score(multi_class="ovr")`, `log_loss` and `confusion_matrix` of
   the argmax.
+* many classes: 20,000 x 1,000 float32 softmax probabilities, the same
+  outputs as multiclass. The micro average merges one sorted input per
+  class; this case checks that its memory stays bounded at 1,000 inputs.
 
 keras_roc.evaluate computes all of that and more (DeLong intervals, the
 weighted average, curves thinned to 2,000 exact vertices for drawing; the
@@ -27,7 +30,8 @@ loss by more than 1e-9, a confusion matrix at all, or a point of a keras_roc
 curve that is not a vertex of scikit-learn's curve.
 
     python benchmarks/bench_evaluate.py            # full size, a few minutes
-    python benchmarks/bench_evaluate.py --quick    # 100k and 100k x 20
+    python benchmarks/bench_evaluate.py --quick    # 100k, 100k x 20, 5k x 200
+    python benchmarks/bench_evaluate.py --cases many-classes   # one case
 """
 
 import argparse
@@ -44,6 +48,8 @@ import numpy as np
 import sklearn
 from sklearn.metrics import (
     auc as trapezoid_auc,
+)
+from sklearn.metrics import (
     confusion_matrix,
     log_loss,
     roc_auc_score,
@@ -62,8 +68,9 @@ GENERATION_BLOCK_ROWS = 100_000
 #: Added to the true class's logit: a useful but imperfect classifier.
 TRUE_CLASS_SHIFT = 1.5
 
-FULL = {"binary": 1_000_000, "multiclass": (1_000_000, 100)}
-QUICK = {"binary": 100_000, "multiclass": (100_000, 20)}
+FULL = {"binary": 1_000_000, "multiclass": (1_000_000, 100), "many-classes": (20_000, 1_000)}
+QUICK = {"binary": 100_000, "multiclass": (100_000, 20), "many-classes": (5_000, 200)}
+CASES = tuple(FULL)
 
 
 # ---------------------------------------------------------------------------
@@ -294,7 +301,9 @@ def report_checks(label, checks):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="small inputs (100k, 100k x 20): a smoke test")
+                        help="small inputs (100k, 100k x 20, 5k x 200): a smoke test")
+    parser.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES),
+                        help="the cases to run (default: all)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="timed rounds per library (default 3)")
     parser.add_argument("--seed", type=int, default=0)
@@ -304,34 +313,40 @@ def main(argv=None):
 
     print("keras_roc.evaluate vs scikit-learn (same outputs, same inputs)")
     print(machine_line())
-    n_bin = sizes["binary"]
-    n_multi, n_classes = sizes["multiclass"]
     print(f"rounds: {args.rounds} timed per library, interleaved, medians shown;"
           f" memory: one tracemalloc run each (also the warm-up)\n", flush=True)
 
     rows, all_checks = [], []
-    y, s = binary_data(n_bin, args.seed)
-    measured = measure(
-        f"binary {n_bin:,}",
-        {"keras_roc": lambda: keras_roc_run(y, s),
-         "scikit-learn": lambda: sklearn_binary(y, s)},
-        args.rounds,
-    )
-    rows.append((f"binary {n_bin:,} float32", s, measured))
-    all_checks.append((f"binary {n_bin:,}", binary_checks(
-        y, s, measured["keras_roc"]["result"], measured["scikit-learn"]["result"])))
-    del measured
+    if "binary" in args.cases:
+        n_bin = sizes["binary"]
+        y, s = binary_data(n_bin, args.seed)
+        measured = measure(
+            f"binary {n_bin:,}",
+            {"keras_roc": lambda: keras_roc_run(y, s),
+             "scikit-learn": lambda: sklearn_binary(y, s)},
+            args.rounds,
+        )
+        rows.append((f"binary {n_bin:,} float32", s, measured))
+        all_checks.append((f"binary {n_bin:,}", binary_checks(
+            y, s, measured["keras_roc"]["result"], measured["scikit-learn"]["result"])))
+        del measured
 
-    y, p = multiclass_data(n_multi, n_classes, args.seed)
-    measured = measure(
-        f"multiclass {n_multi:,} x {n_classes}",
-        {"keras_roc": lambda: keras_roc_run(y, p),
-         "scikit-learn": lambda: sklearn_multiclass(y, p)},
-        args.rounds,
-    )
-    rows.append((f"multiclass {n_multi:,} x {n_classes}", p, measured))
-    all_checks.append((f"multiclass {n_multi:,} x {n_classes}", multiclass_checks(
-        y, p, measured["keras_roc"]["result"], measured["scikit-learn"]["result"])))
+    for case in ("multiclass", "many-classes"):
+        if case not in args.cases:
+            continue
+        n_multi, n_classes = sizes[case]
+        label = f"{case} {n_multi:,} x {n_classes:,}"
+        y, p = multiclass_data(n_multi, n_classes, args.seed)
+        measured = measure(
+            label,
+            {"keras_roc": lambda y=y, p=p: keras_roc_run(y, p),
+             "scikit-learn": lambda y=y, p=p: sklearn_multiclass(y, p)},
+            args.rounds,
+        )
+        rows.append((label, p, measured))
+        all_checks.append((label, multiclass_checks(
+            y, p, measured["keras_roc"]["result"], measured["scikit-learn"]["result"])))
+        del measured
 
     print()
     print(f"{'case':<30} {'keras_roc':>10} {'scikit-learn':>12} {'speed-up':>9}"

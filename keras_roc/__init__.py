@@ -22,8 +22,8 @@ from keras_roc.figures import (
 )
 from keras_roc.metrics import (
     OperatingPoint,
-    ROCResult,
     RocCurve,
+    ROCResult,
     evaluate,
     roc_curve,
 )

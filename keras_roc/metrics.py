@@ -15,7 +15,7 @@ import math
 import statistics
 import types
 import warnings
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -45,15 +45,95 @@ _LOG_LOSS_BLOCK = 1 << 16
 _ARGMAX_BLOCK_ROWS = 1 << 16
 
 
-class _EvaluationNotes:
-    """Collects the reasons some values are undefined, to warn once each."""
+#: A note about several classes names at most this many of them: one note
+#: per class made a 14,000-character warning for 141 absent classes.
+_MAX_NAMED_CLASSES = 10
 
-    def __init__(self):
-        self.messages = []
+#: What the DeLong variance needs (weights count as frequencies).
+_VARIANCE_NEEDS = "at least 2 positive and 2 negative samples"
+_VARIANCE_NEEDS_WEIGHTED = (
+    _VARIANCE_NEEDS + " (with sample weights, a total weight above 1 of each)"
+)
+
+#: Notes about classes, by reason: (for one class, for several classes).
+#: Fields: `name` (quoted), `count`, `names` (quoted, capped) and `needs`.
+_CLASS_NOTES = {
+    "no positive": (
+        "Class {name} has no positive samples, so its ROC AUC is undefined"
+        " (NaN) and left out of the averages.",
+        "{count} classes have no positive samples ({names}), so their ROC AUC"
+        " is undefined (NaN) and they are left out of the averages.",
+    ),
+    "no negative": (
+        "Class {name} has no negative samples, so its ROC AUC is undefined"
+        " (NaN) and left out of the averages.",
+        "{count} classes have no negative samples ({names}), so their ROC AUC"
+        " is undefined (NaN) and they are left out of the averages.",
+    ),
+    "few samples": (
+        "The DeLong interval of class {name} is undefined (NaN): its variance"
+        " needs {needs}.",
+        "The DeLong intervals of {count} classes ({names}) are undefined"
+        " (NaN): their variance needs {needs}.",
+    ),
+    "zero variance": (
+        "The DeLong interval of class {name} has zero width: its variance is 0"
+        " (as when every score is tied), so the interval does not describe the"
+        " uncertainty of the AUC.",
+        "The DeLong intervals of {count} classes ({names}) have zero width:"
+        " their variance is 0 (as when every score is tied), so the intervals"
+        " do not describe the uncertainty of the AUCs.",
+    ),
+}
+#: The reasons of `_CLASS_NOTES` that concern DeLong intervals only.
+_INTERVAL_REASONS = ("few samples", "zero variance")
+
+
+class _EvaluationNotes:
+    """Collects the reasons some values are undefined, to warn once each.
+
+    Reasons that concern classes (`add_class`) make one note per reason,
+    which names at most `_MAX_NAMED_CLASSES` of them, in the place of the
+    first class with that reason.
+    """
+
+    def __init__(self, weighted=False, intervals=True):
+        self.weighted = weighted
+        self.intervals = intervals  # whether notes about DeLong intervals are wanted
+        self._entries = []  # ("note", message) or ("classes", reason), in order
+        self._classes = {}  # reason -> names of the classes with it
 
     def add(self, message):
-        if message not in self.messages:
-            self.messages.append(message)
+        if ("note", message) not in self._entries:
+            self._entries.append(("note", message))
+
+    def add_class(self, reason, name):
+        """Records that class `name` has `reason`, a key of `_CLASS_NOTES`."""
+        if reason in _INTERVAL_REASONS and not self.intervals:
+            return
+        if reason not in self._classes:
+            self._classes[reason] = []
+            self._entries.append(("classes", reason))
+        self._classes[reason].append(name)
+
+    @property
+    def messages(self):
+        needs = _VARIANCE_NEEDS_WEIGHTED if self.weighted else _VARIANCE_NEEDS
+        return [
+            _class_note(value, self._classes[value], needs) if kind == "classes" else value
+            for kind, value in self._entries
+        ]
+
+
+def _class_note(reason, names, needs):
+    """The note for the classes `names` that share `reason`."""
+    one, several = _CLASS_NOTES[reason]
+    if len(names) == 1:
+        return one.format(name=repr(names[0]), needs=needs)
+    shown = ", ".join(map(repr, names[:_MAX_NAMED_CLASSES]))
+    if len(names) > _MAX_NAMED_CLASSES:
+        shown += f" and {len(names) - _MAX_NAMED_CLASSES} more"
+    return several.format(count=len(names), names=shown, needs=needs)
 
 
 def _readonly(array):
@@ -160,7 +240,9 @@ class ROCResult(_Picklable):
         youden: Binary only: the operating point maximising Youden's J.
         curves: Class name to `RocCurve`; multiclass and multilabel also
             have `"micro"` and `"macro"`.
-        notes: Why some values are undefined (also issued as warnings).
+        notes: Why some values are undefined, and which DeLong intervals
+            say nothing (NaN or zero width); also issued as warnings. A
+            note about several classes names at most 10 of them.
     """
 
     task: str
@@ -770,8 +852,15 @@ _CHUNK_MEMORY_FRACTION = 0.5
 #: (measured: a dozen int64 arrays per distinct score, at their peak).
 _CHUNK_BYTES_PER_ELEMENT = 128
 #: But a chunk takes at least this many elements of each sorted input: fewer
-#: would let the per-chunk Python overhead dominate.
+#: would let the per-chunk Python overhead dominate...
 _MIN_CHUNK_ELEMENTS = 1 << 13
+#: ...as long as that floor holds at most this many elements over all the
+#: inputs (never less than one per input): the micro average has one input
+#: per class, and 8,192 elements of each of 1,000 classes let one chunk hold
+#: 8 million elements, many times the memory budget (1,000 x 20,000 float32
+#: scores peaked at 6x their bytes). Two inputs, the most a one-class
+#: problem has, keep the full floor per input.
+_MIN_CHUNK_TOTAL = 2 * _MIN_CHUNK_ELEMENTS
 #: The sparse path (`_StreamCore.add_sparse`) is taken when positives plus
 #: tied pairs are at most this fraction of the scores: its work is
 #: O(k log n) for k of them, against several passes over n otherwise.
@@ -791,12 +880,15 @@ _UNSIGNED = {np.dtype(np.float32): np.uint32, np.dtype(np.float64): np.uint64}
 
 def _chunk_length(score_nbytes, n_inputs=1):
     """Elements of each of `n_inputs` sorted inputs that go into one chunk,
-    for a problem on a score array of `score_nbytes` bytes."""
+    for a problem on a score array of `score_nbytes` bytes.
+
+    A chunk holds about `n_inputs` times this many elements in all (see
+    `_tie_chunks`), which stays within the memory allowance at any
+    `n_inputs`.
+    """
     allowance = score_nbytes * _CHUNK_MEMORY_FRACTION
-    return max(
-        _MIN_CHUNK_ELEMENTS,
-        int(allowance // (_CHUNK_BYTES_PER_ELEMENT * n_inputs)),
-    )
+    floor = max(1, min(_MIN_CHUNK_ELEMENTS, _MIN_CHUNK_TOTAL // n_inputs))
+    return max(floor, int(allowance // (_CHUNK_BYTES_PER_ELEMENT * n_inputs)))
 
 
 def _columns(scores):
@@ -812,12 +904,29 @@ def _columns(scores):
 def _tie_chunks(arrays, length):
     """Cuts ascending arrays at common values into chunks, highest first.
 
-    The cut values are every `length`-th element of each array, so a chunk
-    holds at most `length` elements of each (more only inside one run of
-    tied scores) and a run of tied scores is never split. Yields one tuple
-    of views per chunk.
+    A chunk holds at most `length` times `len(arrays)` elements in all (more
+    only inside one run of tied scores, which is never split). Yields one
+    tuple of views per chunk.
+
+    The cut values come from a sample of every `stride`-th element of each
+    array: every `per_chunk`-th value of the sorted sample. A chunk then
+    holds at most `per_chunk` sampled elements, each followed by fewer than
+    `stride` unsampled ones of its array, and fewer than `stride` elements
+    of each other array before its first sampled one: at most `stride *
+    (per_chunk + len(arrays) - 1)` elements. With many arrays, cutting at
+    every sampled value (`per_chunk` 1) would make a chunk, and a slice of
+    every array, per `length` elements in all: tens of thousands for 1,000
+    classes, with a bound per array and chunk. Instead half of the budget
+    goes to the sampled elements and half to the rest: about `2 * total /
+    (length * len(arrays))` chunks. With one or two arrays this cuts at
+    every `length`-th element of each.
     """
-    cuts = np.unique(np.concatenate([a[::length] for a in arrays]))
+    per_chunk = max(1, len(arrays) - 1)
+    stride = max(1, length * len(arrays) // (per_chunk + len(arrays) - 1))
+    sample = np.sort(np.concatenate([a[::stride] for a in arrays]))
+    # The lowest sampled value is the lowest of all: nothing is below a cut.
+    cuts = np.unique(sample[::per_chunk])
+    del sample
     bounds = [np.r_[np.searchsorted(a, cuts, side="left"), a.size] for a in arrays]
     for j in range(cuts.size - 1, -1, -1):
         yield tuple(a[b[j]:b[j + 1]] for a, b in zip(arrays, bounds))
@@ -1412,7 +1521,10 @@ def evaluate(
             non-finite weights, or invalid options.
 
     Undefined values (a class without positives or negatives, NaN or
-    infinite scores) are NaN and reported in one `UserWarning`.
+    infinite scores) are NaN and reported in one `UserWarning`, as are
+    DeLong intervals that say nothing: NaN (a class with fewer than 2
+    positives or negatives) or of zero width (a variance of 0 with an AUC
+    strictly between 0 and 1, as when every score is tied).
 
     Example:
 
@@ -1492,8 +1604,12 @@ def _evaluate(
     confidence=0.95,
     max_curve_points=DEFAULT_MAX_CURVE_POINTS,
     overwrite_scores=False,
+    interval_notes=True,
 ):
     """`evaluate` without the warning: notes are returned in the result.
+
+    With `interval_notes=False` there are no notes about DeLong intervals
+    (for callers that show no interval).
 
     With `overwrite_scores=True` the caller gives up `y_score`: a float
     `(n, k)` array in column-major (Fortran) order is then sorted in place,
@@ -1506,7 +1622,7 @@ def _evaluate(
     task, labels, scores, weight, names = (
         data.task, data.labels, data.scores, data.weight, data.names
     )
-    notes = _EvaluationNotes()
+    notes = _EvaluationNotes(weighted=weight is not None, intervals=interval_notes)
     dtype = np.float64 if from_logits else scores.dtype
     scores = _probabilities(task, scores, from_logits)
 
@@ -1544,14 +1660,24 @@ def _nan_curve():
 def _class_problem(name, core, z, max_points, notes):
     """AUC, interval and curve of one binary (one-vs-rest) problem."""
     if not core.defined:
-        missing = "positive" if core.total_pos <= 0 else "negative"
-        notes.add(
-            f"Class {name!r} has no {missing} samples, so its ROC AUC is "
-            "undefined (NaN) and left out of the averages."
-        )
+        notes.add_class("no positive" if core.total_pos <= 0 else "no negative", name)
         return math.nan, (math.nan, math.nan), _nan_curve(), math.nan
     auc, variance = core.auc_and_variance()
+    problem = _interval_problem(core, auc, variance)
+    if problem is not None:
+        notes.add_class(problem, name)
     return auc, _interval(auc, variance, z), core.curve(auc, max_points), variance
+
+
+def _interval_problem(core, auc, variance):
+    """Why the DeLong interval of a defined AUC says nothing, or None."""
+    if core.total_pos <= 1 or core.total_neg <= 1:
+        return "few samples"  # the variance divides by n - 1: NaN
+    if variance == 0 and 0 < auc < 1:
+        # A zero-width interval. At an AUC of 0 or 1 (perfect separation,
+        # common on small sets) a zero variance is the estimate, not a fault.
+        return "zero variance"
+    return None
 
 
 def _evaluate_binary(labels, scores, weight, finite, z, max_points, notes, dtype, common):
@@ -1773,8 +1899,11 @@ def roc_curve(y_true, y_score, *, sample_weight=None, max_curve_points=None):
     >>> curve.auc
     1.0
     """
-    result = evaluate(
+    # No interval is returned, so no note about one.
+    result = _evaluate(
         y_true, y_score, task="binary", sample_weight=sample_weight,
-        max_curve_points=max_curve_points,
+        max_curve_points=max_curve_points, interval_notes=False,
     )
+    if result.notes:
+        warnings.warn(" ".join(result.notes), UserWarning, stacklevel=2)
     return result.curve

@@ -8,7 +8,9 @@ No expected value is a number computed by keras_roc itself.
 
 import dataclasses
 import doctest
+import gc
 import math
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -95,6 +97,22 @@ def defined(y_binary, weight=None):
     y_binary = np.asarray(y_binary).astype(bool)
     w = np.ones(y_binary.shape) if weight is None else np.asarray(weight, float)
     return w[y_binary].sum() > 0 and w[~y_binary].sum() > 0
+
+
+def interval_says_nothing(y_binary, score, weight=None):
+    """Whether the DeLong interval of a defined binary AUC is NaN or of zero
+    width with 0 < AUC < 1.
+
+    NaN: a positive or negative weight of at most 1 (the variance divides by
+    n - 1). Zero width: the structural components V10 and V01 are each
+    constant, which with 0 < AUC < 1 happens exactly when every score of
+    positive weight is tied (AUC 0.5).
+    """
+    y_binary = np.asarray(y_binary).astype(bool)
+    w = np.ones(y_binary.shape) if weight is None else np.asarray(weight, float)
+    if w[y_binary].sum() <= 1 or w[~y_binary].sum() <= 1:
+        return True
+    return np.unique(np.asarray(score)[w > 0]).size == 1
 
 
 def sk_auc_or_nan(y_binary, score, weight=None):
@@ -612,6 +630,59 @@ def test_micro_average_on_very_large_input():
         assert_subset_of_exact(result.curves["micro"], *exact, limit)
 
 
+def _peak_memory_ratio(run, scores):
+    """Peak bytes tracemalloc sees during `run()`, over `scores.nbytes`."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, peak / scores.nbytes
+
+
+@pytest.mark.parametrize("n_classes", [100, 1000])
+def test_peak_memory_is_bounded_at_any_class_count(n_classes):
+    """The micro average merges one sorted input per class: its chunks must
+    stay within the memory budget however many classes there are (a floor
+    of 8,192 elements per input made 1,000 classes peak at 6x the scores)."""
+    rng = np.random.default_rng(31)
+    n = 20_000
+    y = rng.integers(0, n_classes, n)
+    p = rng.random((n, n_classes), dtype=np.float32)
+    p[np.arange(n), y] += np.float32(0.5)
+    p /= p.sum(axis=1, keepdims=True)
+    result, ratio = _peak_memory_ratio(lambda: evaluate(y, p), p)
+    assert ratio < 1.6, f"peak {ratio:.2f}x the score bytes"
+    for average, value in (("micro", result.auc_micro), ("macro", result.auc_macro)):
+        expected = roc_auc_score(y, p, multi_class="ovr", average=average)
+        assert abs(value - expected) <= AUC_TOL, average
+
+
+def test_tie_chunks_are_few_and_bounded_with_many_inputs():
+    """Chunks of many sorted inputs hold at most `length` elements per input
+    on average (no more than `length` times the inputs in total) and come in
+    about total / (length * inputs) pieces, not one per cut of every input;
+    together they cover every element once, highest first."""
+    from keras_roc import metrics as m
+
+    rng = np.random.default_rng(6)
+    arrays = [np.sort(rng.random(5000).astype(np.float32)) for _ in range(300)]
+    arrays.append(np.sort(np.round(rng.random(4000), 2)))  # long tie runs
+    length = 40
+    chunks = list(m._tie_chunks(arrays, length))
+    total = sum(a.size for a in arrays)
+    assert len(chunks) <= 4 * total / (length * len(arrays)) + 4
+    tie_run = max(np.unique(a, return_counts=True)[1].max() for a in arrays)
+    assert max(sum(part.size for part in chunk) for chunk in chunks) <= length * len(arrays) + tie_run
+    for i, a in enumerate(arrays):
+        np.testing.assert_array_equal(np.concatenate([c[i] for c in chunks[::-1]]), a)
+    lows = [min(part[0] for part in chunk if part.size) for chunk in chunks]
+    highs = [max(part[-1] for part in chunk if part.size) for chunk in chunks]
+    assert all(low > high for low, high in zip(lows[:-1], highs[1:]))  # ties never split
+
+
 def test_max_curve_points_none_keeps_every_vertex():
     y, s = binary_data(13, n=20_000)
     result = evaluate(y, s, max_curve_points=None)
@@ -675,7 +746,10 @@ def test_multiclass_log_loss_and_confusion(weights, ties):
 def test_multiclass_log_loss_clips_zero_probability():
     y = np.array([0, 1, 2, 2])
     p = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.2, 0.3, 0.5]])
-    assert evaluate(y, p).log_loss == pytest.approx(log_loss(y, p), rel=1e-12)
+    # Classes '0' and '1' have one sample each: no DeLong interval.
+    with pytest.warns(UserWarning, match=r"DeLong intervals of 2 classes \('0', '1'\)"):
+        result = evaluate(y, p)
+    assert result.log_loss == pytest.approx(log_loss(y, p), rel=1e-12)
 
 
 @pytest.mark.parametrize("weights", [None, "int", "float"])
@@ -1038,7 +1112,8 @@ def test_delong_interval_is_clipped():
 def test_delong_undefined_with_one_positive():
     y = np.array([0, 0, 0, 1])
     s = np.array([0.1, 0.4, 0.3, 0.35])
-    result = evaluate(y, s)
+    with pytest.warns(UserWarning, match="at least 2 positive and 2 negative samples"):
+        result = evaluate(y, s)
     assert result.auc == pytest.approx(roc_auc_score(y, s), abs=AUC_TOL)
     assert all(math.isnan(v) for v in result.auc_ci)
     assert math.isnan(result.auc_se)
@@ -1210,6 +1285,154 @@ def test_no_warning_when_everything_is_defined():
         warnings.simplefilter("error")
         result = evaluate(*multiclass_data(27, n=100, n_classes=3))
     assert result.notes == ()
+
+
+#: Longest acceptable note about many classes: 10 quoted names and the text.
+NOTE_MAX_CHARS = 400
+
+
+def _quoted(names):
+    return ", ".join(repr(str(name)) for name in names)
+
+
+def test_note_about_many_absent_classes_is_capped():
+    rng = np.random.default_rng(40)
+    n, n_classes = 400, 150
+    y = rng.integers(141, n_classes, n)  # classes 0..140 never occur
+    p = dirichlet_scores(rng, n, n_classes)
+    with pytest.warns(UserWarning) as record:
+        result = evaluate(y, p)
+    message = _single_warning(record)
+    assert len(message) <= NOTE_MAX_CHARS, len(message)
+    assert result.notes == (
+        f"141 classes have no positive samples ({_quoted(range(10))} and 131 more),"
+        " so their ROC AUC is undefined (NaN) and they are left out of the averages.",
+    )
+    assert "'10'" not in message
+    present = range(141, n_classes)
+    expected = np.mean([roc_auc_score(y == c, p[:, c]) for c in present])
+    assert abs(result.auc_macro - expected) <= AUC_TOL
+    assert sum(math.isnan(v) for v in result.per_class_auc.values()) == 141
+
+
+@pytest.mark.parametrize("n_absent, listed, more", [(2, 2, ""), (10, 10, ""), (11, 10, " and 1 more")])
+def test_note_lists_at_most_ten_classes(n_absent, listed, more):
+    y, p = multilabel_data(41, n=60, n_labels=12)
+    y[:, :n_absent] = 0
+    names = [f"label {c}" for c in range(12)]
+    with pytest.warns(UserWarning) as record:
+        evaluate(y, p, class_names=names)
+    message = _single_warning(record)
+    assert message == (
+        f"{n_absent} classes have no positive samples ({_quoted(names[:listed])}{more}),"
+        " so their ROC AUC is undefined (NaN) and they are left out of the averages."
+    )
+
+
+def test_no_positive_and_no_negative_classes_get_separate_capped_notes():
+    y, p = multilabel_data(42, n=80, n_labels=40)
+    y[:, :15] = 0  # no positives
+    y[:, 15:27] = 1  # no negatives
+    with pytest.warns(UserWarning) as record:
+        result = evaluate(y, p)
+    message = _single_warning(record)
+    assert len(result.notes) == 2 and len(message) <= 2 * NOTE_MAX_CHARS
+    no_positive, no_negative = result.notes
+    assert no_positive.startswith(f"15 classes have no positive samples ({_quoted(range(10))} and 5 more)")
+    assert no_negative.startswith(f"12 classes have no negative samples ({_quoted(range(15, 25))} and 2 more)")
+    assert sum(math.isnan(v) for v in result.per_class_auc.values()) == 27
+    expected = np.mean([roc_auc_score(y[:, c], p[:, c]) for c in range(27, 40)])
+    assert abs(result.auc_macro - expected) <= AUC_TOL
+
+
+def test_binary_all_scores_tied_warns_about_zero_width_interval():
+    y = np.array([0, 1, 0, 1, 1, 0, 0, 1])
+    s = np.full(8, 0.3)
+    with pytest.warns(UserWarning) as record:
+        result = evaluate(y, s)
+    message = _single_warning(record)
+    assert result.auc == roc_auc_score(y, s) == 0.5
+    assert result.auc_ci == (0.5, 0.5) and result.auc_se == 0.0
+    assert result.notes == (
+        "The DeLong interval of class '1' has zero width: its variance is 0"
+        " (as when every score is tied), so the interval does not describe the"
+        " uncertainty of the AUC.",
+    )
+    assert message == result.notes[0]
+
+
+@pytest.mark.parametrize("y, s", [([0, 1], [0.2, 0.7]), ([1, 0, 0, 0], [0.5, 0.1, 0.9, 0.3]), ([1, 1, 0], [0.4, 0.8, 0.8])])
+def test_binary_interval_undefined_with_fewer_than_two_of_a_class(y, s):
+    with pytest.warns(UserWarning) as record:
+        result = evaluate(y, s)
+    message = _single_warning(record)
+    assert result.auc == pytest.approx(roc_auc_score(y, s), abs=AUC_TOL)
+    assert all(math.isnan(v) for v in result.auc_ci) and math.isnan(result.auc_se)
+    assert message == (
+        "The DeLong interval of class '1' is undefined (NaN): its variance needs"
+        " at least 2 positive and 2 negative samples."
+    )
+
+
+def test_roc_curve_has_no_note_about_intervals():
+    """`roc_curve` returns no interval, so it does not warn about one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        curve = keras_roc.roc_curve([0, 1, 1], [0.2, 0.9, 0.4])
+    assert curve.auc == 1.0
+    with pytest.warns(UserWarning, match="has no positive samples") as record:
+        keras_roc.roc_curve([0, 0, 0], [0.2, 0.9, 0.4])
+    assert "DeLong" not in _single_warning(record)
+
+
+def test_weighted_interval_undefined_names_the_weight_rule():
+    y = np.array([0, 0, 1, 1, 0, 1])
+    s = np.array([0.1, 0.4, 0.35, 0.8, 0.2, 0.9])
+    w = np.full(6, 1 / 6)  # normalised weights: a total of 0.5 per class
+    with pytest.warns(UserWarning, match="with sample weights, a total weight above 1 of each"):
+        result = evaluate(y, s, sample_weight=w)
+    assert result.auc == pytest.approx(roc_auc_score(y, s, sample_weight=w), abs=AUC_TOL)
+    assert all(math.isnan(v) for v in result.auc_ci)
+
+
+@pytest.mark.parametrize("weights", [None, "int"])
+def test_perfect_separation_gives_no_interval_note(weights):
+    y = np.array([0, 0, 0, 1, 1, 1, 0, 1])
+    w = weights_for(43, 8, weights)
+    for s in ([0.1, 0.2, 0.3, 0.7, 0.8, 0.9, 0.3, 0.7], [0.9, 0.8, 0.7, 0.1, 0.2, 0.3, 0.7, 0.3]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = evaluate(y, s, sample_weight=None if w is None else np.maximum(w, 1))
+        assert result.auc in (0.0, 1.0) and result.auc_ci == (result.auc, result.auc)
+        assert result.notes == ()
+
+
+def test_multiclass_degenerate_intervals_are_capped_notes():
+    rng = np.random.default_rng(44)
+    n_classes = 30
+    # Classes 0..14 have one sample each; the others several.
+    y = np.r_[np.arange(15), rng.integers(15, n_classes, 300)]
+    p = dirichlet_scores(rng, y.size, n_classes)
+    p[:, 20:] = 1.0 / n_classes  # ten classes with every score tied
+    with pytest.warns(UserWarning) as record:
+        result = evaluate(y, p)
+    message = _single_warning(record)
+    assert len(message) <= 2 * NOTE_MAX_CHARS
+    assert result.notes == (
+        f"The DeLong intervals of 15 classes ({_quoted(range(10))} and 5 more) are"
+        " undefined (NaN): their variance needs at least 2 positive and 2"
+        " negative samples.",
+        f"The DeLong intervals of 10 classes ({_quoted(range(20, 30))}) have zero"
+        " width: their variance is 0 (as when every score is tied), so the"
+        " intervals do not describe the uncertainty of the AUCs.",
+    )
+    for c in range(n_classes):
+        assert result.per_class_auc[str(c)] == pytest.approx(roc_auc_score(y == c, p[:, c]), abs=AUC_TOL)
+        low, high = result.per_class_ci[str(c)]
+        if c < 15:
+            assert math.isnan(low) and math.isnan(high)
+        elif c >= 20:
+            assert low == high == 0.5
 
 
 # ---------------------------------------------------------------------------
@@ -1495,11 +1718,16 @@ def test_property_equals_sklearn_or_nan_with_warning(problem):
             math.isnan(result.auc) and math.isnan(result.per_class_auc["1"])
         )
 
-    # exactly one warning when (and only when) something is undefined
-    undefined = np.isnan(expected).any() or not micro_defined
+    # exactly one warning when (and only when) something is undefined or a
+    # DeLong interval says nothing
+    says_nothing = [
+        not math.isnan(value) and interval_says_nothing(binarized[:, c], ref2[:, c], weight)
+        for c, value in zip(columns, expected)
+    ]
+    undefined = np.isnan(expected).any() or not micro_defined or any(says_nothing)
     assert len(record) == (1 if undefined else 0), messages
-    for c, value in zip(names, expected):
-        if math.isnan(value):
+    for c, value, nothing in zip(names, expected, says_nothing):
+        if math.isnan(value) or nothing:
             assert repr(c) in messages[0]
 
     # log loss and confusion matrix
