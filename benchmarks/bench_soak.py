@@ -19,7 +19,7 @@ reported separately.
 
 `--check` also compares the last epoch's logged values with scikit-learn on
 `model.predict` of the validation set (after the memory is measured);
-`tests/test_soak.py` runs it that way.
+`tests/callbacks/test_soak.py` runs it that way.
 """
 
 import argparse

@@ -4,7 +4,7 @@ Keras hands a callback neither the other callbacks of `fit`, nor fit's
 arguments, nor a way to see fit's validation batches. keras_roc gets them
 through the few internals below; each says what it relies on. A Keras
 release that changes one of them makes the matching test in
-`tests/test_capture.py` or `tests/test_lifecycle.py` fail; at run time the
+`tests/callbacks/test_capture.py` or `tests/callbacks/test_lifecycle.py` fail; at run time the
 functions here then return None / False, and the callbacks fall back to
 what needs no internals (an error naming `validation_data=`, or one extra
 prediction pass with a warning) rather than logging a wrong value.

@@ -8,7 +8,7 @@ import time
 import keras
 import numpy as np
 import pytest
-from conftest import read_events
+from helpers import read_events
 
 import keras_roc
 from keras_roc import _render

@@ -1,4 +1,4 @@
-"""Run by tests/test_distributed.py in a fresh process (TF devices are set
+"""Run by tests/callbacks/test_distributed.py in a fresh process (TF devices are set
 before TensorFlow initialises): trains under MirroredStrategy over two
 logical CPU devices and prints the results as JSON on the last line."""
 

@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import assert_no_point_twice, read_events
+from helpers import assert_no_point_twice, read_events
 from sklearn.metrics import log_loss, roc_auc_score
 
 import keras_roc
@@ -217,7 +217,7 @@ def test_drawing_happens_off_the_training_thread_and_lagging_images_are_skipped(
     def slow_draw_png(spec):
         drawn_on.append(threading.current_thread().name)
         time.sleep(0.5)  # much slower than an epoch on 40 samples
-        return original(spec)  # in the helper process (tests/test_render.py)
+        return original(spec)  # in the helper process (tests/figures/test_render.py)
 
     monkeypatch.setattr(_render, "draw_png", slow_draw_png)
     model = model_for(x.shape[1], 1, "sigmoid")

@@ -43,7 +43,7 @@ import urllib.request
 import keras
 import numpy as np
 import pytest
-from conftest import read_events
+from helpers import read_events
 
 import keras_roc
 

@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import read_events
+from helpers import read_events
 from tensorboard.plugins.histogram import summary_v2 as histogram_summary
 from tensorboard.plugins.pr_curve import summary as pr_summary
 from tensorboard.util import tensor_util

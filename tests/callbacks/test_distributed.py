@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import read_events
+from helpers import read_events
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

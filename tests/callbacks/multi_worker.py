@@ -1,4 +1,4 @@
-"""Run by tests/test_distributed.py: one worker of a two-worker
+"""Run by tests/callbacks/test_distributed.py: one worker of a two-worker
 `tf.distribute.MultiWorkerMirroredStrategy` cluster on 127.0.0.1.
 
     python multi_worker.py INDEX PORT0,PORT1 LOG_DIR

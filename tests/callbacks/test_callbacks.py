@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import assert_no_point_twice, read_events
+from helpers import assert_no_point_twice, read_events
 from scipy.special import expit
 from sklearn.metrics import log_loss, roc_auc_score
 
@@ -352,7 +352,7 @@ def test_constructor_does_not_touch_disk(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# Bad input; odd data (one shared pass: tests/test_capture.py)
+# Bad input; odd data (one shared pass: tests/callbacks/test_capture.py)
 # ---------------------------------------------------------------------------
 
 

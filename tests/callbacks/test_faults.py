@@ -6,7 +6,7 @@ import time
 import keras
 import numpy as np
 import pytest
-from conftest import read_events
+from helpers import read_events
 from sklearn.metrics import roc_auc_score
 
 import keras_roc

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import read_events
+from helpers import read_events
 
 pytestmark = pytest.mark.slow
 
-SOAK = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_soak.py"
+SOAK = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_soak.py"
 N_SAMPLES, N_CLASSES, FIRST_EPOCH, EPOCHS = 1_000_000, 20, 2, 3
 
 

@@ -11,7 +11,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from conftest import read_events
+from helpers import read_events
 from sklearn.metrics import confusion_matrix, log_loss, roc_auc_score
 
 import keras_roc
