@@ -1,7 +1,8 @@
 """Writing keras_roc results to TensorBoard event files.
 
-TensorFlow is imported lazily, when the first event is written, and writers
-are created lazily too: constructing an `EventWriter` touches no disk.
+Events are written with the `tensorboard` package's own event-file writer
+and protocol buffers, without TensorFlow, and writers are created lazily:
+constructing an `EventWriter` touches no disk.
 
 The layout follows `keras.callbacks.TensorBoard`: one run directory per
 split (`<log_dir>/validation`), scalar tags named like Keras names them
@@ -11,8 +12,11 @@ split (`<log_dir>/validation`), scalar tags named like Keras names them
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
+import socket
 import threading
+import time
 import uuid
 
 import numpy as np
@@ -157,26 +161,35 @@ class EventWriter:
         self.run_dir = os.fspath(run_dir)
         self._writer = None
 
-    def _tf_writer(self):
+    def _file_writer(self):
         if self._writer is None:
-            import tensorflow as tf
-
-            self._writer = tf.summary.create_file_writer(self.run_dir)
+            self._writer = _EventFile(self.run_dir)
         return self._writer
 
-    def _write(self, tag, tensor, step, metadata):
-        import tensorflow as tf
+    def _write(self, values, step):
+        """Writes `[(tag, array, metadata), ...]` as one event at `step`."""
+        from tensorboard.compat.proto import event_pb2, summary_pb2
+        from tensorboard.util import tensor_util
 
-        with self._tf_writer().as_default():
-            tf.summary.write(tag, tensor, step=step, metadata=metadata)
+        summary = summary_pb2.Summary(
+            value=[
+                summary_pb2.Summary.Value(tag=tag, metadata=metadata, tensor=tensor_util.make_tensor_proto(array))
+                for tag, array, metadata in values
+            ]
+        )
+        self._file_writer().add_event(event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary))
 
     def scalars(self, values, step):
         """Writes `{tag: float}` scalars at `step`."""
-        import tensorflow as tf
+        from tensorboard.plugins.scalar import metadata as scalar_metadata
 
-        with self._tf_writer().as_default():
-            for tag, value in values.items():
-                tf.summary.scalar(tag, float(value), step=step)
+        self._write(
+            [
+                (tag, np.float32(value), scalar_metadata.create_summary_metadata(display_name=tag, description=""))
+                for tag, value in values.items()
+            ],
+            step,
+        )
 
     def image(self, tag, png, step, description=""):
         """Writes one already encoded PNG image (no decode/re-encode)."""
@@ -186,7 +199,7 @@ class EventWriter:
         metadata = image_metadata.create_summary_metadata(
             display_name=tag, description=description
         )
-        self._write(tag, np.array([str(width), str(height), png], dtype=object), step, metadata)
+        self._write([(tag, np.array([str(width).encode(), str(height).encode(), png], dtype=object), metadata)], step)
 
     def histogram(self, tag, buckets, step):
         """Writes a histogram given as `histogram_data(values)` returns it.
@@ -197,7 +210,7 @@ class EventWriter:
         from tensorboard.plugins.histogram import metadata as histogram_metadata
 
         metadata = histogram_metadata.create_summary_metadata(display_name=tag, description="")
-        self._write(tag, np.asarray(buckets, np.float64), step, metadata)
+        self._write([(tag, np.asarray(buckets, np.float64), metadata)], step)
 
     def pr_curve(self, tag, data, step):
         """Writes `pr_curve_data(...)` for TensorBoard's PR-curve plugin."""
@@ -207,7 +220,7 @@ class EventWriter:
         metadata = pr_metadata.create_summary_metadata(
             display_name=tag, description="", num_thresholds=data.shape[1]
         )
-        self._write(tag, data, step, metadata)
+        self._write([(tag, data, metadata)], step)
 
     def flush(self):
         """Makes everything written so far durable on disk."""
@@ -219,6 +232,41 @@ class EventWriter:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+class _EventFile:
+    """One event file, written without TensorFlow.
+
+    The `tensorboard` package's record format (`RecordWriter`: length,
+    masked CRC-32C, data, CRC) and `Event` protocol buffers, to a local file
+    opened directly: `tensorboard`'s own `EventFileWriter` opens files
+    through `tensorboard.compat.tf`, which imports TensorFlow whenever it is
+    installed. Named as TensorFlow names its files (ending in ".v2"), which
+    readers use to order the files of a run.
+    """
+
+    _counter = itertools.count()
+
+    def __init__(self, run_dir):
+        from tensorboard.compat.proto import event_pb2
+        from tensorboard.summary.writer.record_writer import RecordWriter
+
+        os.makedirs(run_dir, exist_ok=True)
+        name = "events.out.tfevents.%010d.%s.%s.%s.v2" % (
+            time.time(), socket.gethostname(), os.getpid(), next(self._counter)
+        )
+        self.path = os.path.join(run_dir, name)
+        self._records = RecordWriter(open(self.path, "wb"))  # noqa: SIM115 - closed by close()
+        self.add_event(event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2"))
+
+    def add_event(self, event):
+        self._records.write(event.SerializeToString())
+
+    def flush(self):
+        self._records.flush()
+
+    def close(self):
+        self._records.close()
 
 
 def _png_size(png):

@@ -85,3 +85,45 @@ def test_one_writer_per_run_directory(tmp_path):
     events = read_events(tmp_path / "validation")
     assert [(s, float(v)) for s, v, _ in events["epoch_a"]] == [(0, 1.0), (1, 2.0)]
     assert len(list((tmp_path / "validation").glob("events.out.tfevents.*"))) == 1
+
+
+def test_every_kind_of_event_is_written_without_tensorflow(tmp_path):
+    """In a fresh interpreter: scalars, images, histograms and PR curves are
+    written and read back by TensorBoard's loader, and TensorFlow is never
+    imported (it is installed here, so nothing may pull it in)."""
+    import json
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        import numpy as np
+        import matplotlib.figure
+        from keras_roc import tensorboard as tb
+        from keras_roc.figures import figure_to_png
+        writer = tb.EventWriter({str(tmp_path / "validation")!r})
+        rng = np.random.default_rng(0)
+        writer.scalars({{"epoch_roc_auc": 0.75, "epoch_log_loss": 0.5}}, step=3)
+        writer.histogram("scores/1/positives", tb.histogram_data(rng.random(100)), step=3)
+        writer.pr_curve("pr_curve/1", tb.pr_curve_data(rng.random(50) > 0.5, rng.random(50)), step=3)
+        writer.image("roc_curve", figure_to_png(matplotlib.figure.Figure((2, 1))), step=3)
+        writer.close()
+        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] == "tensorflow")))
+        """
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert json.loads(completed.stdout.strip().splitlines()[-1]) == []
+    events = read_events(tmp_path / "validation")
+    assert {tag: [(step, plugin) for step, _, plugin in points] for tag, points in events.items()} == {
+        "epoch_roc_auc": [(3, "scalars")],
+        "epoch_log_loss": [(3, "scalars")],
+        "scores/1/positives": [(3, "histograms")],
+        "pr_curve/1": [(3, "pr_curves")],
+        "roc_curve": [(3, "images")],
+    }
+    assert float(events["epoch_roc_auc"][0][1]) == 0.75
+    _, image, _ = events["roc_curve"][0]
+    assert [bytes(image[0]), bytes(image[1])] == [b"200", b"100"] and bytes(image[2]).startswith(b"\x89PNG")
