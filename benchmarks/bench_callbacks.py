@@ -399,8 +399,7 @@ def summarize(results, args):
         # Paired: each round's median against the same round's plain fit,
         # then the median over rounds (robust to the machine's drift).
         paired = statistics.median(
-            statistics.median(r["epoch_times"]) / statistics.median(p["epoch_times"])
-            for r, p in zip(runs, plain)
+            statistics.median(r["epoch_times"]) / statistics.median(p["epoch_times"]) for r, p in zip(runs, plain)
         )
         samples = sorted({s for r in runs for s in r["samples"]})
         ratio = "/".join(f"{s / args.val:.2f}x" for s in samples)
@@ -422,7 +421,10 @@ def summarize(results, args):
                 "samples": ratio,
                 "macro": _fmt_error(macro),
                 "micro": _fmt_error(micro),
-                "spread": (min(t for r in runs for t in r["epoch_times"]), max(t for r in runs for t in r["epoch_times"])),
+                "spread": (
+                    min(t for r in runs for t in r["epoch_times"]),
+                    max(t for r in runs for t in r["epoch_times"]),
+                ),
                 "fastest_ratio": min(t for r in runs for t in r["epoch_times"])
                 / min(t for r in plain for t in r["epoch_times"]),
             }
@@ -467,9 +469,10 @@ def print_table(rows, args):
         "roc_auc_score on model.predict(x_val) after fit."
     )
     print()
-    print("Epoch time range (min-max, s): " + ", ".join(
-        f"{row['config']} {row['spread'][0]:.2f}-{row['spread'][1]:.2f}" for row in rows
-    ))
+    print(
+        "Epoch time range (min-max, s): "
+        + ", ".join(f"{row['config']} {row['spread'][0]:.2f}-{row['spread'][1]:.2f}" for row in rows)
+    )
 
 
 def print_targets(rows):
@@ -500,7 +503,9 @@ def print_targets(rows):
         )
     if "keras_auc" in by:
         row = by["keras_auc"]
-        print(f"- keras.metrics.AUC: error {row['macro']} vs exact macro, {row['micro']} vs exact micro (expected ~1e-3)")
+        print(
+            f"- keras.metrics.AUC: error {row['macro']} vs exact macro, {row['micro']} vs exact micro (expected ~1e-3)"
+        )
     if "handwritten" in by:
         print(f"- hand-written callback: median epoch {by['handwritten']['epoch_ratio']:.2f}x plain (expected ~1.28x)")
 

@@ -128,8 +128,11 @@ def sklearn_multiclass(labels, scores):
     loss = log_loss(labels, scores)
     matrix = confusion_matrix(labels, scores.argmax(axis=1))
     return {
-        "curves": curves, "macro": macro, "micro": micro,
-        "log_loss": loss, "confusion": matrix,
+        "curves": curves,
+        "macro": macro,
+        "micro": micro,
+        "log_loss": loss,
+        "confusion": matrix,
     }
 
 
@@ -219,8 +222,7 @@ def binary_checks(labels, scores, ours, theirs):
 
 def multiclass_checks(labels, scores, ours, theirs):
     per_class = [
-        abs(ours.per_class_auc[str(c)] - trapezoid_auc(fpr, tpr))
-        for c, (fpr, tpr, _) in enumerate(theirs["curves"])
+        abs(ours.per_class_auc[str(c)] - trapezoid_auc(fpr, tpr)) for c, (fpr, tpr, _) in enumerate(theirs["curves"])
     ]
     return {
         "macro auc": abs(ours.auc_macro - theirs["macro"]),
@@ -230,8 +232,7 @@ def multiclass_checks(labels, scores, ours, theirs):
         "log loss vs sklearn on float32 (info)": abs(ours.log_loss - theirs["log_loss"]),
         "confusion matrix equal": np.array_equal(ours.confusion_matrix, theirs["confusion"]),
         "curve points on sklearn's curves": all(
-            curve_on_exact(ours.curves[str(c)], exact)
-            for c, exact in enumerate(theirs["curves"])
+            curve_on_exact(ours.curves[str(c)], exact) for c, exact in enumerate(theirs["curves"])
         ),
     }
 
@@ -287,8 +288,7 @@ def report_row(label, scores, measured):
         f" {ours['peak'] / nbytes:>11.2f}x {theirs['peak'] / nbytes:>13.2f}x"
     )
     rounds = lambda ts: ", ".join(f"{t:.3f}" for t in ts)  # noqa: E731
-    print(f"{'':<30}   rounds: keras_roc {rounds(ours['times'])};"
-          f" scikit-learn {rounds(theirs['times'])}")
+    print(f"{'':<30}   rounds: keras_roc {rounds(ours['times'])}; scikit-learn {rounds(theirs['times'])}")
 
 
 def report_checks(label, checks):
@@ -300,12 +300,11 @@ def report_checks(label, checks):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="small inputs (100k, 100k x 20, 5k x 200): a smoke test")
-    parser.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES),
-                        help="the cases to run (default: all)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="timed rounds per library (default 3)")
+    parser.add_argument("--quick", action="store_true", help="small inputs (100k, 100k x 20, 5k x 200): a smoke test")
+    parser.add_argument(
+        "--cases", nargs="+", choices=CASES, default=list(CASES), help="the cases to run (default: all)"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per library (default 3)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
@@ -313,8 +312,11 @@ def main(argv=None):
 
     print("keras_roc.evaluate vs scikit-learn (same outputs, same inputs)")
     print(machine_line())
-    print(f"rounds: {args.rounds} timed per library, interleaved, medians shown;"
-          f" memory: one tracemalloc run each (also the warm-up)\n", flush=True)
+    print(
+        f"rounds: {args.rounds} timed per library, interleaved, medians shown;"
+        f" memory: one tracemalloc run each (also the warm-up)\n",
+        flush=True,
+    )
 
     rows, all_checks = [], []
     if "binary" in args.cases:
@@ -322,13 +324,16 @@ def main(argv=None):
         y, s = binary_data(n_bin, args.seed)
         measured = measure(
             f"binary {n_bin:,}",
-            {"keras_roc": lambda: keras_roc_run(y, s),
-             "scikit-learn": lambda: sklearn_binary(y, s)},
+            {"keras_roc": lambda: keras_roc_run(y, s), "scikit-learn": lambda: sklearn_binary(y, s)},
             args.rounds,
         )
         rows.append((f"binary {n_bin:,} float32", s, measured))
-        all_checks.append((f"binary {n_bin:,}", binary_checks(
-            y, s, measured["keras_roc"]["result"], measured["scikit-learn"]["result"])))
+        all_checks.append(
+            (
+                f"binary {n_bin:,}",
+                binary_checks(y, s, measured["keras_roc"]["result"], measured["scikit-learn"]["result"]),
+            )
+        )
         del measured
 
     for case in ("multiclass", "many-classes"):
@@ -339,25 +344,28 @@ def main(argv=None):
         y, p = multiclass_data(n_multi, n_classes, args.seed)
         measured = measure(
             label,
-            {"keras_roc": lambda y=y, p=p: keras_roc_run(y, p),
-             "scikit-learn": lambda y=y, p=p: sklearn_multiclass(y, p)},
+            {
+                "keras_roc": lambda y=y, p=p: keras_roc_run(y, p),
+                "scikit-learn": lambda y=y, p=p: sklearn_multiclass(y, p),
+            },
             args.rounds,
         )
         rows.append((label, p, measured))
-        all_checks.append((label, multiclass_checks(
-            y, p, measured["keras_roc"]["result"], measured["scikit-learn"]["result"])))
+        all_checks.append(
+            (label, multiclass_checks(y, p, measured["keras_roc"]["result"], measured["scikit-learn"]["result"]))
+        )
         del measured
 
     print()
-    print(f"{'case':<30} {'keras_roc':>10} {'scikit-learn':>12} {'speed-up':>9}"
-          f" {'peak memory (x score bytes)':>27}")
-    print(f"{'':<30} {'median s':>10} {'median s':>12} {'sk / kr':>9}"
-          f" {'keras_roc':>12} {'scikit-learn':>14}")
+    print(f"{'case':<30} {'keras_roc':>10} {'scikit-learn':>12} {'speed-up':>9} {'peak memory (x score bytes)':>27}")
+    print(f"{'':<30} {'median s':>10} {'median s':>12} {'sk / kr':>9} {'keras_roc':>12} {'scikit-learn':>14}")
     for label, scores, measured_case in rows:
         report_row(label, scores, measured_case)
 
-    print(f"\nexactness: |keras_roc - scikit-learn| (must be <= {TOLERANCE:g});"
-          " log loss against scikit-learn on a float64 copy")
+    print(
+        f"\nexactness: |keras_roc - scikit-learn| (must be <= {TOLERANCE:g});"
+        " log loss against scikit-learn on a float64 copy"
+    )
     failed = []
     for label, checks in all_checks:
         report_checks(label, checks)

@@ -76,11 +76,13 @@ def run(mode, log_dir, n_val, check=False):
     x_val = rng.normal(size=(n_val, n_features)).astype("float32")
     y_val = rng.integers(0, N_CLASSES, n_val).astype("int32")
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((n_features,)),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(N_CLASSES, activation="softmax"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(N_CLASSES, activation="softmax"),
+        ]
+    )
     model.compile("adam", "sparse_categorical_crossentropy")
     fit = dict(x=x_train, y=y_train, validation_data=(x_val, y_val), batch_size=4096, verbose=0)
     model.fit(epochs=2, **fit)  # warm-up, the same in both processes
@@ -132,8 +134,16 @@ def measure(n_val, log_dir, check):
     """Runs the plain and the callbacks process; returns both results."""
     results = {}
     for mode in ("plain", "callbacks"):
-        command = [sys.executable, os.path.abspath(__file__), "--process", mode, "--n-val", str(n_val),
-                   "--log-dir", log_dir]
+        command = [
+            sys.executable,
+            os.path.abspath(__file__),
+            "--process",
+            mode,
+            "--n-val",
+            str(n_val),
+            "--log-dir",
+            log_dir,
+        ]
         if check:
             command.append("--check")
         print(f"  running the {mode} process ...", file=sys.stderr, flush=True)
@@ -182,19 +192,26 @@ def main():
         print(json.dumps(out))
         return
     mb = 1e6
-    print(f"Soak: {n_val:,} validation samples x {N_CLASSES} classes, {EPOCHS} epochs, images every epoch "
-          "(two fresh processes, the same two fits, with and without the callbacks)")
+    print(
+        f"Soak: {n_val:,} validation samples x {N_CLASSES} classes, {EPOCHS} epochs, images every epoch "
+        "(two fresh processes, the same two fits, with and without the callbacks)"
+    )
     print(f"  peak RSS, plain                {out['plain_peak'] / mb:8.1f} MB")
     print(f"  peak RSS, with keras_roc       {out['peak'] / mb:8.1f} MB")
     verdict = "met" if out["ratio"] <= TARGET_RATIO else "MISSED"
-    print(f"  added by the callbacks         {out['added'] / mb:8.1f} MB = {out['ratio']:.2f}x "
-          f"(predictions + model = {out['budget'] / mb:.1f} MB; target <= {TARGET_RATIO:g}x: {verdict})")
+    print(
+        f"  added by the callbacks         {out['added'] / mb:8.1f} MB = {out['ratio']:.2f}x "
+        f"(predictions + model = {out['budget'] / mb:.1f} MB; target <= {TARGET_RATIO:g}x: {verdict})"
+    )
     if out["helper_peak"] is not None:
         print(f"  drawing helper process         {out['helper_peak'] / mb:8.1f} MB peak RSS (a separate process)")
     plain_t, with_t = np.median(out["plain_epoch_seconds"]), np.median(out["epoch_seconds"])
     print("  epoch seconds, plain           " + ", ".join(f"{s:.2f}" for s in out["plain_epoch_seconds"]))
-    print("  epoch seconds, with keras_roc  " + ", ".join(f"{s:.2f}" for s in out["epoch_seconds"])
-          + f" (median {with_t / plain_t:.2f}x plain; callbacks' time per epoch ~{with_t - plain_t:+.2f} s)")
+    print(
+        "  epoch seconds, with keras_roc  "
+        + ", ".join(f"{s:.2f}" for s in out["epoch_seconds"])
+        + f" (median {with_t / plain_t:.2f}x plain; callbacks' time per epoch ~{with_t - plain_t:+.2f} s)"
+    )
     print(f"  samples evaluated per epoch    {out['n_samples']:,}")
     if out["exact"] is not None:
         for key in ("val_roc_auc", "val_roc_auc_micro", "val_log_loss"):

@@ -24,8 +24,7 @@ def main(argv):
         print(f"\n=== {script.name} {' '.join(argv)}".rstrip(), flush=True)
         start = time.perf_counter()
         code = subprocess.call([sys.executable, str(script), *argv], cwd=HERE.parent)
-        print(f"=== {script.name}: exit {code} after {time.perf_counter() - start:.0f} s",
-              flush=True)
+        print(f"=== {script.name}: exit {code} after {time.perf_counter() - start:.0f} s", flush=True)
         if code != 0:
             failed.append(script.name)
     if failed:

@@ -34,19 +34,23 @@ def load_data(seed):
     )
     scaler = StandardScaler().fit(x_train)
     return (
-        scaler.transform(x_train).astype("float32"), y_train.astype("float32"),
-        scaler.transform(x_val).astype("float32"), y_val.astype("float32"),
+        scaler.transform(x_train).astype("float32"),
+        y_train.astype("float32"),
+        scaler.transform(x_val).astype("float32"),
+        y_val.astype("float32"),
     )
 
 
 def build_model(n_features):
-    model = keras.Sequential([
-        keras.Input((n_features,)),
-        keras.layers.Dense(16, activation="relu"),
-        keras.layers.Dropout(0.2),
-        keras.layers.Dense(8, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dropout(0.2),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(keras.optimizers.Adam(1e-3), "binary_crossentropy", metrics=["accuracy"])
     return model
 
@@ -75,21 +79,26 @@ def main(argv=None):
     board = keras.callbacks.TensorBoard(log_dir=args.log_dir)
     print(f"Training on {len(x_train)} tumours, validating on {len(x_val)} ...")
     history = model.fit(
-        x_train, y_train, validation_data=(x_val, y_val), epochs=args.epochs,
-        batch_size=32, verbose=0, callbacks=[roc, cm, stop, board],
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=args.epochs,
+        batch_size=32,
+        verbose=0,
+        callbacks=[roc, cm, stop, board],
     )
 
     aucs = history.history["val_roc_auc"]
     best_epoch = max(range(len(aucs)), key=aucs.__getitem__)
-    result = keras_roc.evaluate(
-        y_val, model.predict(x_val, verbose=0), class_names=names
-    )
+    result = keras_roc.evaluate(y_val, model.predict(x_val, verbose=0), class_names=names)
     low, high = result.auc_ci
     point, best = result.at_threshold, result.youden
     print(f"Trained {len(aucs)} epochs; best epoch {best_epoch + 1} (weights restored).")
     print(f"Validation ROC AUC {result.auc:.4f} (95% CI {low:.4f}-{high:.4f}), log loss {result.log_loss:.4f}")
     print(f"At threshold {point.threshold:g}: sensitivity {point.sensitivity:.3f}, specificity {point.specificity:.3f}")
-    print(f"Youden's optimum {best.threshold:.3f}: sensitivity {best.sensitivity:.3f}, specificity {best.specificity:.3f}")
+    print(
+        f"Youden's optimum {best.threshold:.3f}: sensitivity {best.sensitivity:.3f}, specificity {best.specificity:.3f}"
+    )
     print(f"Confusion matrix (rows true {names}, columns predicted):\n{result.confusion_matrix}")
 
     roc_png = os.path.join(args.log_dir, "roc_curve.png")

@@ -1,6 +1,6 @@
 """A Keras network against scikit-learn classifiers on one ROC chart.
 
-    python examples/compare_classifiers.py --epochs 100 --out runs/compare
+python examples/compare_classifiers.py --epochs 100 --out runs/compare
 """
 
 import argparse
@@ -31,11 +31,13 @@ def main(argv=None):
     scaler = StandardScaler().fit(x_train)
     x_train, x_test = scaler.transform(x_train), scaler.transform(x_test)
 
-    network = keras.Sequential([
-        keras.Input((x.shape[1],)),
-        keras.layers.Dense(16, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    network = keras.Sequential(
+        [
+            keras.Input((x.shape[1],)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     network.compile("adam", "binary_crossentropy")
     network.fit(x_train, y_train, epochs=args.epochs, batch_size=32, verbose=0)
     forest = RandomForestClassifier(n_estimators=200, random_state=args.seed).fit(x_train, y_train)

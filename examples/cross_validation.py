@@ -1,6 +1,6 @@
 """ROC under k-fold cross-validation: each fold's curve, mean and ±1 std.
 
-    python examples/cross_validation.py --folds 5 --epochs 60 --out runs/cv
+python examples/cross_validation.py --folds 5 --epochs 60 --out runs/cv
 """
 
 import argparse
@@ -30,11 +30,13 @@ def main(argv=None):
     for fold, (train, test) in enumerate(folds.split(x, y)):
         keras.utils.set_random_seed(args.seed + fold)
         scaler = StandardScaler().fit(x[train])
-        model = keras.Sequential([
-            keras.Input((x.shape[1],)),
-            keras.layers.Dense(16, activation="relu"),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ])
+        model = keras.Sequential(
+            [
+                keras.Input((x.shape[1],)),
+                keras.layers.Dense(16, activation="relu"),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
         model.compile("adam", "binary_crossentropy")
         model.fit(scaler.transform(x[train]), y[train], epochs=args.epochs, batch_size=32, verbose=0)
         scores = model.predict(scaler.transform(x[test]), verbose=0)

@@ -33,19 +33,26 @@ def main(argv=None):
     x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=0.3, stratify=y, random_state=args.seed)
     names = [str(d) for d in range(10)]
 
-    model = keras.Sequential([
-        keras.Input((64,)),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     # Reuse fit's validation pass; draw figures every 5th (sub-second) epoch.
     roc = keras_roc.ROCCallback(log_dir=args.log_dir, class_names=names, image_every=5)
     cm = keras_roc.ConfusionMatrixCallback(log_dir=args.log_dir, class_names=names, image_every=5)
     stop = keras.callbacks.EarlyStopping(monitor="val_roc_auc", mode="max", patience=5, restore_best_weights=True)
     model.fit(
-        x_train, y_train, validation_data=(x_val, y_val), epochs=args.epochs,
-        batch_size=64, verbose=0, callbacks=[roc, cm, stop],
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=args.epochs,
+        batch_size=64,
+        verbose=0,
+        callbacks=[roc, cm, stop],
     )
 
     result = keras_roc.evaluate(y_val, model.predict(x_val, verbose=0), class_names=names)

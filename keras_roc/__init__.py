@@ -11,8 +11,6 @@ Example:
 """
 
 from keras_roc.figures import (
-    CvRocSummary,
-    cv_roc_summary,
     figure_to_png,
     plot_confusion_matrix,
     plot_cv_roc,
@@ -21,12 +19,16 @@ from keras_roc.figures import (
     plot_score_distribution,
 )
 from keras_roc.metrics import (
+    CVROCSummary,
     OperatingPoint,
-    RocCurve,
+    ROCCurve,
     ROCResult,
+    UndefinedMetricWarning,
+    cv_roc_summary,
     evaluate,
     roc_curve,
 )
+from keras_roc.metrics._warnings import renamed_attribute as _renamed_attribute
 
 __version__ = "0.1.0"
 
@@ -35,19 +37,23 @@ _LAZY = {
     "ConfusionMatrixCallback": "keras_roc.callbacks",
 }
 
+#: Old names, still reachable with a `DeprecationWarning`.
+_RENAMED = {"RocCurve": "ROCCurve", "CvRocSummary": "CVROCSummary"}
+
 __all__ = [
     "evaluate",
     "roc_curve",
     "ROCResult",
-    "RocCurve",
+    "ROCCurve",
     "OperatingPoint",
+    "UndefinedMetricWarning",
     "plot_roc",
     "plot_confusion_matrix",
     "plot_score_distribution",
     "plot_roc_comparison",
     "plot_cv_roc",
     "cv_roc_summary",
-    "CvRocSummary",
+    "CVROCSummary",
     "figure_to_png",
     *_LAZY,
 ]
@@ -61,7 +67,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    raise AttributeError(f"module 'keras_roc' has no attribute {name!r}")
+    return _renamed_attribute(__name__, globals(), _RENAMED, name)
 
 
 def __dir__():

@@ -67,9 +67,7 @@ class DrawSpec:
 
     def __post_init__(self):
         if self.function not in _FUNCTIONS:
-            raise ValueError(
-                f"`function` must be one of {_FUNCTIONS}. Received {self.function!r}."
-            )
+            raise ValueError(f"`function` must be one of {_FUNCTIONS}. Received {self.function!r}.")
 
 
 class _Kept:

@@ -196,9 +196,7 @@ class EventWriter:
         from tensorboard.plugins.image import metadata as image_metadata
 
         width, height = _png_size(png)
-        metadata = image_metadata.create_summary_metadata(
-            display_name=tag, description=description
-        )
+        metadata = image_metadata.create_summary_metadata(display_name=tag, description=description)
         self._write([(tag, np.array([str(width).encode(), str(height).encode(), png], dtype=object), metadata)], step)
 
     def histogram(self, tag, buckets, step):
@@ -217,9 +215,7 @@ class EventWriter:
         from tensorboard.plugins.pr_curve import metadata as pr_metadata
 
         data = np.asarray(data, np.float32)
-        metadata = pr_metadata.create_summary_metadata(
-            display_name=tag, description="", num_thresholds=data.shape[1]
-        )
+        metadata = pr_metadata.create_summary_metadata(display_name=tag, description="", num_thresholds=data.shape[1])
         self._write([(tag, data, metadata)], step)
 
     def flush(self):
@@ -241,8 +237,9 @@ class _EventFile:
     masked CRC-32C, data, CRC) and `Event` protocol buffers, to a local file
     opened directly: `tensorboard`'s own `EventFileWriter` opens files
     through `tensorboard.compat.tf`, which imports TensorFlow whenever it is
-    installed. Named as TensorFlow names its files (ending in ".v2"), which
-    readers use to order the files of a run.
+    installed. Named as TensorFlow names its files (time, host, process, a
+    number unique in the process, ".v2"), which readers use to order the
+    files of a run.
     """
 
     _counter = itertools.count()
@@ -252,11 +249,12 @@ class _EventFile:
         from tensorboard.summary.writer.record_writer import RecordWriter
 
         os.makedirs(run_dir, exist_ok=True)
-        name = "events.out.tfevents.%010d.%s.%s.%s.v2" % (
-            time.time(), socket.gethostname(), os.getpid(), next(self._counter)
-        )
+        # TensorFlow's writers in the same process number their files 0, 1,
+        # ...: a nanosecond clock keeps ours from taking one of their names.
+        unique = time.time_ns() + next(self._counter)
+        name = f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{unique}.v2"
         self.path = os.path.join(run_dir, name)
-        self._records = RecordWriter(open(self.path, "wb"))  # noqa: SIM115 - closed by close()
+        self._records = RecordWriter(open(self.path, "wb"))  # closed by close()
         self.add_event(event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2"))
 
     def add_event(self, event):
@@ -331,9 +329,7 @@ class BackgroundWriter:
             self._unfinished += 1
             self._condition.notify_all()
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="keras_roc-writer", daemon=False
-                )
+                self._thread = threading.Thread(target=self._run, name="keras_roc-writer", daemon=False)
                 self._thread.start()
         return True
 

@@ -13,9 +13,7 @@ def _split_and_scale(x, y, test_size):
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
 
-    x_train, x_val, y_train, y_val = train_test_split(
-        x, y, test_size=test_size, random_state=0, stratify=y
-    )
+    x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=test_size, random_state=0, stratify=y)
     scaler = StandardScaler().fit(x_train)
     return (
         scaler.transform(x_train).astype("float32"),

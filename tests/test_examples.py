@@ -12,7 +12,11 @@ def run_example(name, *args, env=None):
     env = dict(os.environ, MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2") if env is None else env
     completed = subprocess.run(
         [sys.executable, os.path.join(ROOT, "examples", name), *args],
-        capture_output=True, text=True, timeout=600, env=env, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd=ROOT,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "Traceback" not in completed.stderr, completed.stderr[-3000:]
@@ -23,8 +27,16 @@ def test_breast_cancer_demo(tmp_path):
     log_dir = tmp_path / "bc"
     # As a new user runs it: no TF_CPP_MIN_LOG_LEVEL set by hand.
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    out, err = run_example("breast_cancer.py", "--epochs", "4", "--patience", "2", "--log-dir", str(log_dir),
-                           env=dict(env, MPLBACKEND="Agg"))
+    out, err = run_example(
+        "breast_cancer.py",
+        "--epochs",
+        "4",
+        "--patience",
+        "2",
+        "--log-dir",
+        str(log_dir),
+        env=dict(env, MPLBACKEND="Agg"),
+    )
     assert not re.search(r"cuda|cuInit|oneDNN|absl", err, re.IGNORECASE), err  # no native start-up noise
     auc, low, high = map(float, re.search(r"ROC AUC ([\d.]+) \(95% CI ([\d.]+)-([\d.]+)\)", out).groups())
     assert 0.5 < auc <= 1 and low <= auc <= high

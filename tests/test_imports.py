@@ -4,12 +4,17 @@ Each check runs in a fresh interpreter, so modules imported by other tests
 (which do import Keras) cannot hide an eager import.
 """
 
+import importlib
 import json
 import subprocess
 import sys
 import textwrap
 
+import pytest
+
 import keras_roc
+import keras_roc.figures
+import keras_roc.metrics
 
 _SCRIPT = textwrap.dedent(
     """
@@ -63,8 +68,49 @@ def test_callbacks_are_resolved_lazily():
 
 
 def test_public_names():
-    for name in ("evaluate", "roc_curve", "ROCResult", "RocCurve", "OperatingPoint"):
+    for name in (
+        "evaluate",
+        "roc_curve",
+        "ROCResult",
+        "ROCCurve",
+        "OperatingPoint",
+        "UndefinedMetricWarning",
+        "CVROCSummary",
+    ):
         assert name in keras_roc.__all__
         assert hasattr(keras_roc, name)
     assert "ROCCallback" in keras_roc.__all__
     assert "ROCCallback" in dir(keras_roc)
+
+
+@pytest.mark.parametrize(
+    "module, old, new",
+    [
+        ("keras_roc", "RocCurve", "ROCCurve"),
+        ("keras_roc.metrics", "RocCurve", "ROCCurve"),
+        ("keras_roc", "CvRocSummary", "CVROCSummary"),
+        ("keras_roc.figures", "CvRocSummary", "CVROCSummary"),
+    ],
+)
+def test_old_acronym_names_warn_and_are_the_same_class(module, old, new):
+    namespace = importlib.import_module(module)
+    with pytest.warns(DeprecationWarning, match=f"`{module}.{old}` is deprecated; use `{module}.{new}`") as record:
+        value = getattr(namespace, old)
+    assert value is getattr(namespace, new)
+    assert record[0].filename == __file__  # it points at the code that asked
+    assert old not in namespace.__all__ and new in namespace.__all__
+    with pytest.warns(DeprecationWarning):
+        exec(f"from {module} import {old}", {})
+
+
+def test_unknown_names_still_raise_attribute_error():
+    for namespace in (keras_roc, keras_roc.metrics, keras_roc.figures):
+        with pytest.raises(AttributeError, match=f"module '{namespace.__name__}' has no attribute 'nothing'"):
+            namespace.nothing  # noqa: B018
+
+
+def test_cross_validation_summary_is_one_function_everywhere():
+    from keras_roc import figures, metrics
+
+    assert keras_roc.cv_roc_summary is figures.cv_roc_summary is metrics.cv_roc_summary
+    assert keras_roc.CVROCSummary is figures.CVROCSummary is metrics.CVROCSummary

@@ -110,10 +110,7 @@ def select(structure, output, what, output_names=None):
                 f"pass `output=` naming the one to evaluate ({what})."
             )
         if output not in structure:
-            raise ValueError(
-                f"`output={output!r}` is not one of the model's outputs "
-                f"{sorted(structure)} ({what})."
-            )
+            raise ValueError(f"`output={output!r}` is not one of the model's outputs {sorted(structure)} ({what}).")
         return structure[output]
     if isinstance(structure, (list, tuple)) and is_output_list(structure):
         names = list(output_names or ())
@@ -203,7 +200,9 @@ class PassBuffer:
             if self._buffers is not None:
                 start, stop = self._filled, self._filled + rows
                 fits = len(arrays) == len(self._buffers) and stop <= self.expected_rows
-                if fits and all(a.shape[1:] == b.shape[1:] and a.dtype == b.dtype for a, b in zip(arrays, self._buffers)):
+                if fits and all(
+                    a.shape[1:] == b.shape[1:] and a.dtype == b.dtype for a, b in zip(arrays, self._buffers)
+                ):
                     for buffer, array in zip(self._buffers, arrays):
                         buffer[start:stop] = array
                     self._filled = stop

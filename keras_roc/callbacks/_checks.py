@@ -18,13 +18,15 @@ from keras_roc.callbacks._sources import to_numpy
 
 #: Loss names whose Keras functions take probabilities (their default
 #: `from_logits=False`), for `from_logits=None`.
-_PROBABILITY_LOSSES = frozenset({
-    "binary_crossentropy",
-    "categorical_crossentropy",
-    "sparse_categorical_crossentropy",
-    "binary_focal_crossentropy",
-    "categorical_focal_crossentropy",
-})
+_PROBABILITY_LOSSES = frozenset(
+    {
+        "binary_crossentropy",
+        "categorical_crossentropy",
+        "sparse_categorical_crossentropy",
+        "binary_focal_crossentropy",
+        "categorical_focal_crossentropy",
+    }
+)
 
 
 def loss_from_logits(loss, output, output_names):
@@ -70,8 +72,7 @@ def output_width(model, output, source):
         index = names.index(output) if output in names else output
         if not isinstance(index, int) or not -len(outputs) <= index < len(outputs):
             raise ValueError(
-                f"`output={output!r}` is not one of the model's outputs {names} "
-                f"nor an index below {len(outputs)}."
+                f"`output={output!r}` is not one of the model's outputs {names} nor an index below {len(outputs)}."
             )
         shape = tuple(outputs[index].shape)
     elif source is not None:  # subclassed model

@@ -8,7 +8,6 @@ callback of a model.
 from __future__ import annotations
 
 import dataclasses
-import numbers
 import sys
 import weakref
 
@@ -62,8 +61,7 @@ def _leaves(structure, path=""):
             yield from _leaves(value, f"{path}[{index}]")
     elif np.ndim(structure) == 0:
         raise ValueError(
-            f"`validation_data` parts must be arrays with one row per sample; "
-            f"received a scalar {structure!r}."
+            f"`validation_data` parts must be arrays with one row per sample; received a scalar {structure!r}."
         )
     else:
         yield path, structure
@@ -72,14 +70,6 @@ def _leaves(structure, path=""):
 def _is_tf_dataset(data):
     tf = sys.modules.get("tensorflow")
     return tf is not None and isinstance(data, tf.data.Dataset)
-
-
-def is_integer(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def is_real(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 class ValidationSource:
@@ -99,10 +89,7 @@ class ValidationSource:
             self.sample_weight = data[2] if len(data) == 3 else None
             self.key = ("arrays",) + tuple(id(part) for part in data)
             if self.y is None:
-                raise ValueError(
-                    "`validation_data` has no labels: pass (x, y) or (x, y, "
-                    "sample_weight), not y=None."
-                )
+                raise ValueError("`validation_data` has no labels: pass (x, y) or (x, y, sample_weight), not y=None.")
             lengths = {
                 f"{name}{path}": len(leaf)
                 for name, part in (("x", self.x), ("y", self.y), ("sample_weight", self.sample_weight))
@@ -110,8 +97,7 @@ class ValidationSource:
             }
             if len(set(lengths.values())) > 1:
                 raise ValueError(
-                    "`validation_data` parts must have the same number of "
-                    f"samples. Received lengths {lengths}."
+                    f"`validation_data` parts must have the same number of samples. Received lengths {lengths}."
                 )
             self.n_samples = next(iter(lengths.values()), None)
         elif isinstance(data, keras.utils.PyDataset):

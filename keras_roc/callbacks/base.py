@@ -26,7 +26,18 @@ import numpy as np
 from keras_roc import _render, metrics, tensorboard
 from keras_roc.callbacks import _capture, _checks
 from keras_roc.callbacks import _keras_hooks as hooks
-from keras_roc.callbacks._sources import SHARED_PREDICTIONS, ValidationSource, is_integer, is_real, shared_pass
+from keras_roc.callbacks._sources import SHARED_PREDICTIONS, ValidationSource, shared_pass
+from keras_roc.metrics import UndefinedMetricWarning, validation
+
+
+def _check_from_logits_and_output(from_logits, output):
+    if from_logits is not None and not isinstance(from_logits, (bool, np.bool_)):
+        raise TypeError(
+            "`from_logits` must be True, False or None (None: as the model's "
+            f"compiled loss says). Received from_logits={from_logits!r}."
+        )
+    if output is not None and (isinstance(output, bool) or not isinstance(output, (str, int))):
+        raise TypeError(f"`output` must be an output's name or index, or None. Received output={output!r}.")
 
 
 class ValidationCallback(keras.callbacks.Callback):
@@ -56,31 +67,12 @@ class ValidationCallback(keras.callbacks.Callback):
         verbose=0,
     ):
         super().__init__()
-        if task not in ("auto",) + metrics.TASKS:
-            raise ValueError(
-                f"`task` must be 'auto' or one of {metrics.TASKS}. Received task={task!r}."
-            )
-        if not is_integer(image_every) or image_every < 0:
-            raise ValueError(
-                "`image_every` must be an integer >= 0 (0 writes no images). "
-                f"Received image_every={image_every!r}."
-            )
-        if batch_size is not None and (not is_integer(batch_size) or batch_size < 1):
-            raise ValueError(f"`batch_size` must be a positive integer or None. Received batch_size={batch_size!r}.")
-        if not (is_real(threshold) and 0 <= threshold <= 1):
-            raise ValueError(f"`threshold` must be a probability in [0, 1]. Received threshold={threshold!r}.")
-        if from_logits is not None and not isinstance(from_logits, (bool, np.bool_)):
-            raise TypeError(
-                "`from_logits` must be True, False or None (None: as the model's "
-                f"compiled loss says). Received from_logits={from_logits!r}."
-            )
-        if output is not None and (isinstance(output, bool) or not isinstance(output, (str, int))):
-            raise TypeError(f"`output` must be an output's name or index, or None. Received output={output!r}.")
-        if class_names is not None:
-            if isinstance(class_names, str):
-                raise TypeError(f"`class_names` must be a sequence of names, not a string. Received {class_names!r}.")
-            class_names = tuple(str(name) for name in class_names)
-        batch_size = None if batch_size is None else int(batch_size)
+        task = validation.check_task(task)
+        image_every = validation.check_int(image_every, "image_every", 0)
+        batch_size = None if batch_size is None else validation.check_int(batch_size, "batch_size", 1)
+        threshold = validation.check_probability_threshold(threshold)
+        class_names = validation.check_class_names(class_names)
+        _check_from_logits_and_output(from_logits, output)
         self.validation_data = validation_data
         self._source = None if validation_data is None else ValidationSource(validation_data, batch_size)
         self.log_dir = None if log_dir is None else os.fspath(log_dir)
@@ -250,7 +242,9 @@ class ValidationCallback(keras.callbacks.Callback):
 
     def _resolve_from_logits(self):
         """`from_logits` for this run: as given, else as the compiled loss says."""
-        said = _checks.loss_from_logits(hooks.compiled_loss(self.model), self.output, getattr(self.model, "output_names", None))
+        said = _checks.loss_from_logits(
+            hooks.compiled_loss(self.model), self.output, getattr(self.model, "output_names", None)
+        )
         if self.from_logits is None:
             return bool(said)
         if said is not None and said != self.from_logits:
@@ -404,16 +398,21 @@ class ValidationCallback(keras.callbacks.Callback):
             result = data.results[self._settings] = self._compute(data)
         for note in result.notes:
             if self._concerns_us(note):
-                self._warn_once(note)
+                self._warn_once(note, UndefinedMetricWarning)
         return result
 
     def _concerns_us(self, note):
         return True
 
-    def _warn_once(self, message):
+    def _warn_once(self, message, category=UserWarning):
+        """Warns once per run; undefined values as `UndefinedMetricWarning`.
+
+        Callbacks are called by Keras, not by the user: the warning points at
+        the callback method that issued it (there is no user line to show).
+        """
         if message not in self._warned:
             self._warned.add(message)
-            warnings.warn(f"{type(self).__name__}: {message}", UserWarning, stacklevel=3)
+            warnings.warn(f"{type(self).__name__}: {message}", category, stacklevel=3)
 
     def _images_due(self, epoch):
         return self.image_every > 0 and epoch % self.image_every == 0

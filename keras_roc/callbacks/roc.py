@@ -11,7 +11,8 @@ import numpy as np
 from keras_roc import _render, metrics, tensorboard
 from keras_roc.callbacks import _checks
 from keras_roc.callbacks import _keras_hooks as hooks
-from keras_roc.callbacks.base import ValidationCallback, is_integer
+from keras_roc.callbacks.base import ValidationCallback
+from keras_roc.metrics import validation
 
 #: Keys ROCCallback puts into the epoch logs, by task, before the prefix.
 LOG_KEYS = {
@@ -153,11 +154,7 @@ class ROCCallback(ValidationCallback):
                 "fit's validation pass is always logged as 'val_...'. "
                 f"Received prefix={prefix!r} without validation_data."
             )
-        if not is_integer(max_classes_in_tensorboard) or max_classes_in_tensorboard < 1:
-            raise ValueError(
-                "`max_classes_in_tensorboard` must be a positive integer. "
-                f"Received {max_classes_in_tensorboard!r}."
-            )
+        max_classes_in_tensorboard = validation.check_int(max_classes_in_tensorboard, "max_classes_in_tensorboard", 1)
         self.prefix = prefix
         self.histograms = bool(histograms)
         self.max_classes_in_tensorboard = max_classes_in_tensorboard
@@ -245,7 +242,9 @@ class ROCCallback(ValidationCallback):
     def _find_csv_loggers(self, context):
         """CSVLoggers that need our columns: see `_complete_csv_columns`."""
         callbacks = context.callbacks
-        if self not in callbacks or _checks.validates(context.get("initial_epoch", 0), context.get("validation_freq", 1)):
+        if self not in callbacks or _checks.validates(
+            context.get("initial_epoch", 0), context.get("validation_freq", 1)
+        ):
             return
         position = callbacks.index(self)
         loggers = [(index, c) for index, c in enumerate(callbacks) if isinstance(c, keras.callbacks.CSVLogger)]
@@ -292,12 +291,14 @@ class ROCCallback(ValidationCallback):
         distributions = []
         for name, positive, column in _one_vs_rest(checked, scores, names[: self.max_classes_in_tensorboard]):
             finite = np.isfinite(column).all()
-            distributions.append(ClassDistribution(
-                name,
-                tensorboard.histogram_data(column[positive]),
-                tensorboard.histogram_data(column[~positive]),
-                tensorboard.pr_curve_data(positive, column, data.sample_weight) if finite else None,
-            ))
+            distributions.append(
+                ClassDistribution(
+                    name,
+                    tensorboard.histogram_data(column[positive]),
+                    tensorboard.histogram_data(column[~positive]),
+                    tensorboard.pr_curve_data(positive, column, data.sample_weight) if finite else None,
+                )
+            )
         return distributions
 
     def _queue_events(self, epoch, data, result):

@@ -10,17 +10,20 @@ returned. `figure_to_png` renders a figure to PNG bytes with the Agg canvas.
 
 The package imports NumPy, matplotlib and `keras_roc.metrics` only: no
 TensorFlow, no Keras, no `matplotlib.pyplot`. It never changes `rcParams`
-or the backend.
+or the backend. Undefined values are reported as one
+`keras_roc.UndefinedMetricWarning` per call, pointing at the caller.
 
 Modules:
     roc: `plot_roc`, one result's ROC curves (optional zoom panel).
     comparison: `plot_roc_comparison`, several classifiers on one chart.
     confusion: `plot_confusion_matrix`, heat maps or per-label panels.
     distribution: `plot_score_distribution`, score histograms by class.
-    cross_validation: `cv_roc_summary` / `CvRocSummary` (computation) and
-        `plot_cv_roc` (drawing).
+    cross_validation: `plot_cv_roc`; its numbers come from
+        `keras_roc.metrics.cross_validation` (`cv_roc_summary`,
+        `CVROCSummary`, re-exported here).
     png: `figure_to_png`.
-    _common: argument checks and helpers shared by the figures.
+    _common: argument checks and helpers shared by the figures (the option
+        checks shared with `evaluate` are `keras_roc.metrics.validation`'s).
     _roc_axes: the square axes, chance diagonal and legend of ROC charts.
     _kept: what the drawing helper (`keras_roc._render`) keeps between
         epochs: `_remember`, `_LayoutMemory`, `_RefillableMatrix`.
@@ -51,7 +54,7 @@ from keras_roc.figures.confusion import (  # noqa: F401
     MIN_MATRIX_INCHES,
     plot_confusion_matrix,
 )
-from keras_roc.figures.cross_validation import CvRocSummary, cv_roc_summary, plot_cv_roc
+from keras_roc.figures.cross_validation import plot_cv_roc
 from keras_roc.figures.distribution import (  # noqa: F401
     LEGEND_HEADROOM,
     MAX_SCORE_PANELS,
@@ -65,9 +68,11 @@ from keras_roc.figures.roc import (  # noqa: F401
     N_EXTREME_CLASSES,
     plot_roc,
 )
+from keras_roc.metrics._warnings import renamed_attribute as _renamed_attribute
+from keras_roc.metrics.cross_validation import CVROCSummary, cv_roc_summary
 
 __all__ = [
-    "CvRocSummary",
+    "CVROCSummary",
     "cv_roc_summary",
     "figure_to_png",
     "plot_confusion_matrix",
@@ -77,11 +82,25 @@ __all__ = [
     "plot_score_distribution",
 ]
 
-# The public functions keep the module they always had, `keras_roc.figures`:
+#: Old names, still reachable with a `DeprecationWarning`.
+_RENAMED = {"CvRocSummary": "CVROCSummary"}
+
+# The drawing functions keep the module they always had, `keras_roc.figures`:
 # so `help`, `doctest.testmod(keras_roc.figures)` and pickles by reference
-# see them here. (Not `CvRocSummary`: before Python 3.13, `inspect.getsource`
-# looks a class up in the file of its `__module__`.)
-for _function in (plot_roc, plot_roc_comparison, plot_confusion_matrix,
-                  plot_score_distribution, cv_roc_summary, plot_cv_roc, figure_to_png):
+# see them here. (`cv_roc_summary` is `keras_roc.metrics`'s now. Not the
+# classes: before Python 3.13, `inspect.getsource` looks a class up in the
+# file of its `__module__`.)
+for _function in (
+    plot_roc,
+    plot_roc_comparison,
+    plot_confusion_matrix,
+    plot_score_distribution,
+    plot_cv_roc,
+    figure_to_png,
+):
     _function.__module__ = __name__
 del _function
+
+
+def __getattr__(name):
+    return _renamed_attribute(__name__, globals(), _RENAMED, name)

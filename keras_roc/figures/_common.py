@@ -1,15 +1,15 @@
 """Checks and helpers shared by the figure functions.
 
 Every argument check used by more than one figure lives here, so that the
-figures word their errors the same way: `_check_result`, `_check_int`,
-`_single_axes`, `_axes_sequence` and the `_evaluate` wrapper. The rest are
-small helpers: new figures, panel grids, name shortening and colours.
+figures word their errors the same way: `_check_result`, `_single_axes`,
+`_axes_sequence` and the `_evaluate` wrapper; checks of options that other
+keras_roc functions share too (`check_int`, `check_threshold`,
+`check_class_names`, ...) are `keras_roc.metrics.validation`'s. The rest
+are small helpers: new figures, panel grids, name shortening and colours.
 """
 
 from __future__ import annotations
 
-import numbers
-import warnings
 from collections.abc import Sequence
 
 import matplotlib
@@ -120,31 +120,13 @@ def _check_result(result, argument="result"):
         )
 
 
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"`{name}` must be an integer >= {minimum}. Received {value!r} "
-            f"of type {type(value).__name__}."
-        )
-    if value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}. Received {value!r}.")
-    return int(value)
-
-
-def _evaluate(where, stacklevel, y_true, y_score, **options):
-    """`metrics.evaluate`, with errors and warnings naming `where`.
-
-    The warning is issued `stacklevel` frames above this function's caller,
-    i.e. at the user's call of the public function.
-    """
+def _evaluate(where, y_true, y_score, **options):
+    """`metrics._evaluate` (no warning: the notes are in the result), with
+    errors naming `where`."""
     try:
-        result = metrics._evaluate(y_true, y_score, **options)
+        return metrics._evaluate(y_true, y_score, **options)
     except ValueError as error:
         raise ValueError(f"{where}: {error}") from None
-    if result.notes:
-        warnings.warn(f"{where}: " + " ".join(result.notes), UserWarning,
-                      stacklevel=stacklevel + 1)
-    return result
 
 
 # ----------------------------------------------------------------------------

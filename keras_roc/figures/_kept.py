@@ -72,11 +72,15 @@ class _LayoutMemory:
             texts = [axes.title, axes.xaxis.label, axes.yaxis.label]
             if legend is not None:
                 texts += [legend.get_title(), *legend.get_texts()]
-            axes_keys.append((
-                tuple(np.round(axes.get_position(original=True).bounds, 9)),
-                axes.get_xlim(), axes.get_ylim(), axes.get_aspect(),
-                tuple(extent(text) for text in texts),
-            ))
+            axes_keys.append(
+                (
+                    tuple(np.round(axes.get_position(original=True).bounds, 9)),
+                    axes.get_xlim(),
+                    axes.get_ylim(),
+                    axes.get_aspect(),
+                    tuple(extent(text) for text in texts),
+                )
+            )
         suptitle = figure.get_suptitle()
         return (tuple(figure.get_size_inches()), figure.dpi, suptitle, tuple(axes_keys))
 
@@ -153,8 +157,7 @@ class _RefillableMatrix:
             box = self._suptitle.get_window_extent(self.figure.canvas.get_renderer())
             title = (round(box.width, 6), round(box.height, 6))
         return title, tuple(
-            label.get_text() for axes in self.figure.axes if not axes.images
-            for label in axes.yaxis.get_ticklabels()
+            label.get_text() for axes in self.figure.axes if not axes.images for label in axes.yaxis.get_ticklabels()
         )
 
     def refill(self, result, *, suptitle=None, **kwargs):

@@ -58,10 +58,17 @@ def _roc_legend(ax, *, outside_of=None, title=None):
     handles, labels = [handles[i] for i in order], [labels[i] for i in order]
     n = len(handles)
     if n <= LEGEND_INSIDE_MAX_ENTRIES:
-        return ax.legend(handles, labels, loc="lower right", fontsize="small",
-                         title=title, title_fontsize="small", framealpha=0.9)
+        return ax.legend(
+            handles, labels, loc="lower right", fontsize="small", title=title, title_fontsize="small", framealpha=0.9
+        )
     fontsize = "small" if n <= LEGEND_SMALL_FONT_MAX_ENTRIES else "x-small"
     return (outside_of or ax).legend(
-        handles, labels, loc="upper left", bbox_to_anchor=(1.03, 1.0),
-        borderaxespad=0.0, fontsize=fontsize, title=title, title_fontsize=fontsize,
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(1.03, 1.0),
+        borderaxespad=0.0,
+        fontsize=fontsize,
+        title=title,
+        title_fontsize=fontsize,
     )

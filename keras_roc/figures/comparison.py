@@ -21,10 +21,10 @@ from keras_roc.figures._roc_axes import (
     _roc_width,
     _square_roc_axes,
 )
+from keras_roc.metrics._warnings import warn_undefined
 
 
-def plot_roc_comparison(y_true, scores, *, sample_weight=None, from_logits=False,
-                        ax=None, title=None):
+def plot_roc_comparison(y_true, scores, *, sample_weight=None, from_logits=False, ax=None, title=None):
     """Draws several classifiers' ROC curves on one chart.
 
     Each entry of `scores` is evaluated on the same labels (or given as an
@@ -63,21 +63,28 @@ def plot_roc_comparison(y_true, scores, *, sample_weight=None, from_logits=False
     ['model B (AUC = 1.000)', 'model A (AUC = 0.750)']
     """
     _check_scores(scores)
-    # Warnings point at the caller of plot_roc_comparison.
-    results = _classifier_results(y_true, scores, sample_weight, from_logits, stacklevel=3)
+    results = _classifier_results(y_true, scores, sample_weight, from_logits)
+    for name, value in scores.items():
+        if not isinstance(value, metrics.ROCResult):  # evaluated here: warn of its notes
+            warn_undefined(results[str(name)].notes, prefix=f"scores[{name!r}]: ")
     binary = _shared_task(results) == "binary"
     aucs = {n: (r.auc if binary else r.auc_micro) for n, r in results.items()}
     drawn = sorted((n for n in results if np.isfinite(aucs[n])), key=lambda n: -aucs[n])
     undefined = [n for n in results if not np.isfinite(aucs[n])]
 
     # Legend entries: the classifiers drawn and the chance diagonal.
-    figure, axis = _figure_and_axes(ax, "plot_roc_comparison", _roc_width(len(drawn) + 1),
-                                    _HEIGHT)
+    figure, axis = _figure_and_axes(ax, "plot_roc_comparison", _roc_width(len(drawn) + 1), _HEIGHT)
     _chance(axis)
     for name, colour in zip(drawn, _class_colours(len(drawn))):
         curve = results[name].curve
-        axis.plot(curve.fpr, curve.tpr, color=colour, linewidth=2.0,
-                  label=f"{_short(name)} (AUC = {aucs[name]:.3f})", gid="roc-classifier")
+        axis.plot(
+            curve.fpr,
+            curve.tpr,
+            color=colour,
+            linewidth=2.0,
+            label=f"{_short(name)} (AUC = {aucs[name]:.3f})",
+            gid="roc-classifier",
+        )
     _square_roc_axes(axis)
     if title is None:
         title = "ROC comparison"
@@ -98,17 +105,13 @@ def _check_scores(scores):
         )
     if not scores:
         raise ValueError(
-            "`scores` is empty: pass at least one classifier, e.g. "
-            "{'Keras MLP': model.predict(x_test)[:, 0]}."
+            "`scores` is empty: pass at least one classifier, e.g. {'Keras MLP': model.predict(x_test)[:, 0]}."
         )
 
 
-def _classifier_results(y_true, scores, sample_weight, from_logits, stacklevel):
-    """Each classifier's `ROCResult` by name (str), evaluating arrays.
-
-    Warnings about undefined values point at frame `stacklevel` counted as
-    `warnings.warn` counts from this function (1: this function).
-    """
+def _classifier_results(y_true, scores, sample_weight, from_logits):
+    """Each classifier's `ROCResult` by name (str), evaluating arrays (their
+    notes are not issued here)."""
     results = {}
     for name, value in scores.items():
         if isinstance(value, metrics.ROCResult):
@@ -120,7 +123,10 @@ def _classifier_results(y_true, scores, sample_weight, from_logits, stacklevel):
                 "labels, or `ROCResult`s from `keras_roc.evaluate`."
             )
         results[str(name)] = _evaluate(
-            f"scores[{name!r}]", stacklevel, y_true, value, from_logits=from_logits,
+            f"scores[{name!r}]",
+            y_true,
+            value,
+            from_logits=from_logits,
             sample_weight=sample_weight,
         )
     return results

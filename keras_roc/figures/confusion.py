@@ -18,6 +18,7 @@ from keras_roc.figures._common import (
     _short,
     _single_axes,
 )
+from keras_roc.metrics.validation import check_class_names
 
 #: At most this many 2x2 panels for a multilabel confusion matrix.
 MAX_LABEL_PANELS = 30
@@ -47,8 +48,7 @@ DARK_LUMINANCE = 0.45
 _NORMALIZE_OPTIONS = ("both", "true", None)
 
 
-def plot_confusion_matrix(result_or_matrix, *, class_names=None, normalize="both",
-                          ax=None, cmap="Blues"):
+def plot_confusion_matrix(result_or_matrix, *, class_names=None, normalize="both", ax=None, cmap="Blues"):
     """Draws a confusion matrix as an annotated heat map.
 
     Rows are the true classes and columns the predicted ones. Each cell is
@@ -104,8 +104,17 @@ def plot_confusion_matrix(result_or_matrix, *, class_names=None, normalize="both
     panels = _matrix_panels(matrix, normalize)
     figure, axes = _matrix_axes(ax, len(panels), names, tick_fontsize)
     for axis, (title, values, texts, norm) in zip(axes, panels):
-        _draw_matrix(axis, values, texts if annotate else None, names, cmap=cmap,
-                     norm=norm, title=title, fontsize=fontsize, tick_fontsize=tick_fontsize)
+        _draw_matrix(
+            axis,
+            values,
+            texts if annotate else None,
+            names,
+            cmap=cmap,
+            norm=norm,
+            title=title,
+            fontsize=fontsize,
+            tick_fontsize=tick_fontsize,
+        )
     return figure
 
 
@@ -173,20 +182,14 @@ def _colormap(cmap):
                 "'Blues', 'viridis' or 'Greys', or pass a `Colormap`."
             ) from None
     raise TypeError(
-        "`cmap` must be a colormap name or a `matplotlib.colors.Colormap`. "
-        f"Received {type(cmap).__name__}."
+        f"`cmap` must be a colormap name or a `matplotlib.colors.Colormap`. Received {type(cmap).__name__}."
     )
 
 
 def _matrix_names(class_names, default, n, what):
-    if class_names is None:
+    names = check_class_names(class_names)
+    if names is None:
         return tuple(default) if default is not None else tuple(str(i) for i in range(n))
-    if isinstance(class_names, str):
-        raise TypeError(
-            "`class_names` must be a sequence of names, not a single string. "
-            f"Received {class_names!r}."
-        )
-    names = tuple(str(name) for name in class_names)
     if len(names) != n:
         raise ValueError(
             f"`class_names` has {len(names)} names but the confusion matrix has "
@@ -215,21 +218,21 @@ def _count_texts(counts):
 
 
 def _fraction_texts(fractions):
-    return np.array(
-        [_EN_DASH if not np.isfinite(v) else f"{v:.2f}" for v in fractions.ravel()]
-    ).reshape(fractions.shape)
+    return np.array([_EN_DASH if not np.isfinite(v) else f"{v:.2f}" for v in fractions.ravel()]).reshape(
+        fractions.shape
+    )
 
 
 def _matrix_panels(matrix, normalize):
     """(title, values, cell texts, colour scale) of each panel of a (C, C) matrix."""
     panels = []
     if normalize in ("both", None):
-        panels.append(("Counts", matrix.astype(np.float64), _count_texts(matrix),
-                       Normalize(0.0, max(float(matrix.max()), 1e-12))))
+        panels.append(
+            ("Counts", matrix.astype(np.float64), _count_texts(matrix), Normalize(0.0, max(float(matrix.max()), 1e-12)))
+        )
     if normalize in ("both", "true"):
         fractions = _row_normalize(matrix)
-        panels.append(("Normalized (rows sum to 1)", fractions, _fraction_texts(fractions),
-                       Normalize(0.0, 1.0)))
+        panels.append(("Normalized (rows sum to 1)", fractions, _fraction_texts(fractions), Normalize(0.0, 1.0)))
     return panels
 
 
@@ -250,12 +253,9 @@ def _matrix_axes(ax, n_panels, names, tick_fontsize):
         axes = list(figure.subplots(1, n_panels)) if n_panels > 1 else [figure.add_subplot()]
         return figure, axes
     if n_panels == 2:
-        axes = _axes_sequence(ax, 2, "plot_confusion_matrix(normalize='both')",
-                              "two panels (counts and normalized)")
+        axes = _axes_sequence(ax, 2, "plot_confusion_matrix(normalize='both')", "two panels (counts and normalized)")
         return axes[0].figure, axes
-    figure, single = _single_axes(
-        ax, "plot_confusion_matrix", " normalize='both' takes a pair of axes."
-    )
+    figure, single = _single_axes(ax, "plot_confusion_matrix", " normalize='both' takes a pair of axes.")
     return figure, [single]
 
 
@@ -272,22 +272,18 @@ def _new_matrix_figure(n_panels, names, tick_fontsize):
     return _new_figure(width, height)
 
 
-def _draw_matrix(ax, values, texts, names, *, cmap, norm, title, fontsize,
-                 tick_fontsize, colorbar=True):
+def _draw_matrix(ax, values, texts, names, *, cmap, norm, title, fontsize, tick_fontsize, colorbar=True):
     """One heat map with annotated cells. Returns the image."""
     n = values.shape[0]
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, norm=norm,
-                      interpolation="nearest")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, norm=norm, interpolation="nearest")
     if texts is not None:
         for i, j in np.ndindex(texts.shape):
             # Inside the axes: left out of the layout computation (faster).
-            ax.text(j, i, "", ha="center", va="center", fontsize=fontsize, gid="cell",
-                    in_layout=False)
+            ax.text(j, i, "", ha="center", va="center", fontsize=fontsize, gid="cell", in_layout=False)
         _fill_cells(ax, values, texts, cmap, norm)
     ticks = np.arange(n)
     labels = [_short(name) for name in names]
-    ax.set_xticks(ticks, labels, rotation=45, ha="right", rotation_mode="anchor",
-                  fontsize=tick_fontsize)
+    ax.set_xticks(ticks, labels, rotation=45, ha="right", rotation_mode="anchor", fontsize=tick_fontsize)
     ax.set_yticks(ticks, labels, fontsize=tick_fontsize)
     ax.set_xlabel("Predicted label")
     ax.set_ylabel("True label")
@@ -300,8 +296,9 @@ def _draw_matrix(ax, values, texts, names, *, cmap, norm, title, fontsize,
     ax.hlines(edges[1:-1], -0.5, n - 0.5, colors="white", linewidth=width)
     if colorbar:
         width = ax.get_position().width * ax.figure.get_figwidth()
-        ax.figure.colorbar(image, ax=ax, fraction=float(np.clip(COLORBAR_INCHES / width, 0.02, 0.08)),
-                           pad=0.03, shrink=0.9)
+        ax.figure.colorbar(
+            image, ax=ax, fraction=float(np.clip(COLORBAR_INCHES / width, 0.02, 0.08)), pad=0.03, shrink=0.9
+        )
     return image
 
 
@@ -333,16 +330,29 @@ def _plot_multilabel_matrices(matrices, names, normalize, ax, cmap):
     columns = min(LABEL_PANEL_COLUMNS, n_panels)
     rows = math.ceil(n_panels / columns)
     figure, axes = _panels(
-        ax, n_panels, rows, columns,
+        ax,
+        n_panels,
+        rows,
+        columns,
         lambda: _new_figure(2.3 * columns + 1.2, 2.4 * rows + 0.7),
-        "plot_confusion_matrix", f"one 2x2 panel per label ({n_panels})",
+        "plot_confusion_matrix",
+        f"one 2x2 panel per label ({n_panels})",
     )
     values, texts, norm = _label_panel_values(matrices[:n_panels], normalize)
     image = None
     for index, axis in enumerate(axes):
-        image = _draw_matrix(axis, values[index], texts[index], ("negative", "positive"),
-                             cmap=cmap, norm=norm, title=_short(names[index]),
-                             fontsize=9.0, tick_fontsize=7.0, colorbar=False)
+        image = _draw_matrix(
+            axis,
+            values[index],
+            texts[index],
+            ("negative", "positive"),
+            cmap=cmap,
+            norm=norm,
+            title=_short(names[index]),
+            fontsize=9.0,
+            tick_fontsize=7.0,
+            colorbar=False,
+        )
         axis.xaxis.label.set_fontsize("small")
         axis.yaxis.label.set_fontsize("small")
         if ax is None:
@@ -362,8 +372,7 @@ def _label_panel_values(counts, normalize):
     fractions = _row_normalize(counts)
     count_texts = _count_texts(counts)
     if normalize is None:
-        return (counts.astype(np.float64), count_texts,
-                Normalize(0.0, max(float(counts.max()), 1e-12)))
+        return (counts.astype(np.float64), count_texts, Normalize(0.0, max(float(counts.max()), 1e-12)))
     if normalize == "both":
         texts = np.char.add(np.char.add(count_texts, "\n"), _fraction_texts(fractions))
     else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 
 import numpy as np
 
@@ -16,6 +15,9 @@ from keras_roc.figures._common import (
     _panels,
     _short,
 )
+from keras_roc.metrics._warnings import warn_undefined
+from keras_roc.metrics.evaluation import _evaluate_checked
+from keras_roc.metrics.validation import check_options, validate
 
 #: At most this many one-vs-rest panels in `plot_score_distribution`
 #: (3 rows of 4 small histograms are still readable on one screen).
@@ -25,10 +27,13 @@ SCORE_PANEL_COLUMNS = 4
 #: Histogram axes are this many times taller than the highest bar, leaving
 #: the top free for the legend.
 LEGEND_HEADROOM = 1.45
+#: No interval is shown: any valid level does (`evaluate`'s default).
+_UNUSED_CONFIDENCE = 0.95
 
 
-def plot_score_distribution(y_true, y_score, *, threshold=0.5, class_names=None,
-                            from_logits=False, sample_weight=None, bins=50, ax=None):
+def plot_score_distribution(
+    y_true, y_score, *, threshold=0.5, class_names=None, from_logits=False, sample_weight=None, bins=50, ax=None
+):
     """Histograms of the scores of positives and negatives, with the threshold.
 
     The chart that explains sensitivity and specificity: each class's scores
@@ -43,8 +48,9 @@ def plot_score_distribution(y_true, y_score, *, threshold=0.5, class_names=None,
     most 12 panels; the title says when classes are left out.
 
     Inputs are checked exactly as `keras_roc.evaluate` checks them (same
-    errors, same warning for undefined values); non-finite scores are left
-    out of the histograms.
+    errors, and the same `UndefinedMetricWarning` for undefined values, but
+    none about DeLong intervals, which are not shown); non-finite scores
+    are left out of the histograms.
 
     Args:
         y_true: Labels, as for `keras_roc.evaluate`.
@@ -76,14 +82,12 @@ def plot_score_distribution(y_true, y_score, *, threshold=0.5, class_names=None,
     >>> figure.axes[0].get_legend().get_texts()[-1].get_text()
     'threshold 0.5: sensitivity 0.50, specificity 1.00'
     """
-    metrics._check_options(threshold, 0.95, None)
-    data = metrics._validate(y_true, y_score, "auto", class_names, sample_weight)
-    result = metrics._evaluate(
-        y_true, y_score, task=data.task, class_names=class_names, from_logits=from_logits,
-        sample_weight=sample_weight, threshold=threshold, max_curve_points=2,
-    )
-    if result.notes:
-        warnings.warn(" ".join(result.notes), UserWarning, stacklevel=2)
+    # The curves are not drawn: two points each are enough.
+    options = check_options(threshold, _UNUSED_CONFIDENCE, 2)
+    data = validate(y_true, y_score, "auto", class_names, sample_weight)
+    # No interval is drawn, so no note about one.
+    result = _evaluate_checked(data, options, from_logits=from_logits, interval_notes=False)
+    warn_undefined(result.notes)
     scores = _probabilities(data, from_logits)
     edges = _bin_edges(scores, bins, float(threshold))
     if result.task == "binary":
@@ -117,8 +121,7 @@ def _bin_edges(scores, bins, threshold):
     edges = np.asarray(bins, dtype=np.float64) if not isinstance(bins, (str, bool)) else None
     if edges is None or edges.ndim != 1 or edges.size < 2 or not (np.diff(edges) > 0).all():
         raise ValueError(
-            "`bins` must be a positive integer or an increasing 1-D array of "
-            f"bin edges. Received {bins!r}."
+            f"`bins` must be a positive integer or an increasing 1-D array of bin edges. Received {bins!r}."
         )
     return edges
 
@@ -146,32 +149,50 @@ def _histograms(ax, scores, positive, weight, edges, names, *, with_labels):
         total = mask.sum() if w is None else w.sum()
         if not total > 0:
             continue
-        ax.hist(scores[mask], bins=edges, weights=w, density=True, alpha=0.45,
-                color=colour, histtype="stepfilled", edgecolor=colour, linewidth=1.0,
-                label=name if with_labels else "_nolegend_")
+        ax.hist(
+            scores[mask],
+            bins=edges,
+            weights=w,
+            density=True,
+            alpha=0.45,
+            color=colour,
+            histtype="stepfilled",
+            edgecolor=colour,
+            linewidth=1.0,
+            label=name if with_labels else "_nolegend_",
+        )
         drawn += 1
     return drawn
 
 
 def _plot_binary(ax, data, result, scores, edges, threshold):
     """One panel: both classes' histograms, the threshold and its rates."""
-    figure, axis = _figure_and_axes(ax, "plot_score_distribution", 7.0, 4.6,
-                                    fixed_aspect=False)
+    figure, axis = _figure_and_axes(ax, "plot_score_distribution", 7.0, 4.6, fixed_aspect=False)
     names = result.class_names
     positive = data.labels == 1
-    _histograms(axis, scores, positive, data.weight, edges,
-                (f"negatives ({_short(names[0])})", f"positives ({_short(names[1])})"),
-                with_labels=True)
+    _histograms(
+        axis,
+        scores,
+        positive,
+        data.weight,
+        edges,
+        (f"negatives ({_short(names[0])})", f"positives ({_short(names[1])})"),
+        with_labels=True,
+    )
     point = result.at_threshold
-    axis.axvline(threshold, color="black", linestyle="--", linewidth=1.5, gid="threshold",
-                 label=f"threshold {threshold:g}: sensitivity {_fmt_rate(point.sensitivity)},"
-                       f" specificity {_fmt_rate(point.specificity)}")
+    axis.axvline(
+        threshold,
+        color="black",
+        linestyle="--",
+        linewidth=1.5,
+        gid="threshold",
+        label=f"threshold {threshold:g}: sensitivity {_fmt_rate(point.sensitivity)},"
+        f" specificity {_fmt_rate(point.specificity)}",
+    )
     axis.set_xlim(edges[0], edges[-1])
-    axis.set_xlabel(f"Predicted probability of {_short(names[1])!r}"
-                    if _are_probabilities(edges) else "Score")
+    axis.set_xlabel(f"Predicted probability of {_short(names[1])!r}" if _are_probabilities(edges) else "Score")
     axis.set_ylabel("Density (each histogram's area is 1)")
-    axis.set_title(f"Score distributions by true class (AUC = {result.auc:.3f})",
-                   fontsize="medium")
+    axis.set_title(f"Score distributions by true class (AUC = {result.auc:.3f})", fontsize="medium")
     axis.set_ylim(0.0, axis.get_ylim()[1] * LEGEND_HEADROOM)
     axis.legend(loc="upper center", fontsize="small", framealpha=0.9)
     axis.grid(True, alpha=0.3)
@@ -186,34 +207,61 @@ def _plot_panels(ax, data, result, scores, edges, threshold):
     rows = math.ceil(n_panels / SCORE_PANEL_COLUMNS)
     columns = math.ceil(n_panels / rows)  # balanced rows: 5 panels as 3 + 2
     figure, axes = _panels(
-        ax, n_panels, rows, columns,
+        ax,
+        n_panels,
+        rows,
+        columns,
         lambda: _new_figure(3.4 * columns + 0.4, 2.8 * rows + 0.9, fixed_aspect=False),
-        "plot_score_distribution", f"one panel per class ({n_panels})",
+        "plot_score_distribution",
+        f"one panel per class ({n_panels})",
     )
     multilabel = result.task == "multilabel"
     rates = _label_rates(result) if multilabel else None
     for index, axis in enumerate(axes):
-        positive = (data.labels[:, index] == 1) if multilabel else (data.labels == index)
-        _histograms(axis, scores[:, index], positive, data.weight, edges,
-                    ("other classes" if not multilabel else "label absent",
-                     "this class" if not multilabel else "label present"),
-                    with_labels=index == 0)
-        heading = f"{_short(names[index])} (AUC = {result.per_class_auc[names[index]]:.3f})"
-        if multilabel:
-            axis.axvline(threshold, color="black", linestyle="--", linewidth=1.2,
-                         gid="threshold", label="threshold" if index == 0 else "_nolegend_")
-            sensitivity, specificity = rates
-            heading += (f"\nsens. {_fmt_rate(sensitivity[index])}, "
-                        f"spec. {_fmt_rate(specificity[index])}")
-        axis.set_title(heading, fontsize="small")
+        _class_panel(axis, index, data, result, scores, edges, threshold, rates)
         _finish_panel(axis, index, columns, n_panels, edges)
-    heading = ("Score distributions, one-vs-rest (density)" if not multilabel
-               else f"Score distributions per label (threshold {threshold:g})")
+    heading = (
+        "Score distributions, one-vs-rest (density)"
+        if not multilabel
+        else f"Score distributions per label (threshold {threshold:g})"
+    )
     if n_classes > n_panels:
         what = "labels" if multilabel else "classes"
         heading += f"\n(first {n_panels} of {n_classes} {what})"
     figure.suptitle(heading)
     return figure
+
+
+def _class_panel(axis, index, data, result, scores, edges, threshold, rates):
+    """The histograms and title of one class's (or label's) panel."""
+    names = result.class_names
+    multilabel = result.task == "multilabel"
+    positive = (data.labels[:, index] == 1) if multilabel else (data.labels == index)
+    _histograms(
+        axis,
+        scores[:, index],
+        positive,
+        data.weight,
+        edges,
+        (
+            "other classes" if not multilabel else "label absent",
+            "this class" if not multilabel else "label present",
+        ),
+        with_labels=index == 0,
+    )
+    heading = f"{_short(names[index])} (AUC = {result.per_class_auc[names[index]]:.3f})"
+    if multilabel:
+        axis.axvline(
+            threshold,
+            color="black",
+            linestyle="--",
+            linewidth=1.2,
+            gid="threshold",
+            label="threshold" if index == 0 else "_nolegend_",
+        )
+        sensitivity, specificity = rates
+        heading += f"\nsens. {_fmt_rate(sensitivity[index])}, spec. {_fmt_rate(specificity[index])}"
+    axis.set_title(heading, fontsize="small")
 
 
 def _label_rates(result):
@@ -238,5 +286,4 @@ def _finish_panel(axis, index, columns, n_panels, edges):
     if index % columns == 0:
         axis.set_ylabel("Density", fontsize="small")
     if index + columns >= n_panels:  # no panel below this one
-        axis.set_xlabel("Predicted probability" if _are_probabilities(edges)
-                        else "Score", fontsize="small")
+        axis.set_xlabel("Predicted probability" if _are_probabilities(edges) else "Score", fontsize="small")

@@ -46,9 +46,7 @@ def figure_to_png(figure, *, dpi=_FIGURE_DPI):
             "`figure` must be a `matplotlib.figure.Figure` (e.g. returned by "
             f"`keras_roc.plot_roc`). Received {type(figure).__name__}.{hint}"
         )
-    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not (
-        math.isfinite(dpi) and dpi > 0
-    ):
+    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not (math.isfinite(dpi) and dpi > 0):
         raise ValueError(f"`dpi` must be a positive number. Received {dpi!r}.")
     if type(figure.canvas) is FigureCanvasBase:
         FigureCanvasAgg(figure)  # attaches itself as figure.canvas

@@ -10,7 +10,6 @@ from keras_roc.figures._common import (
     _EN_DASH,
     MAX_NAMES_IN_NOTE,
     _axes_sequence,
-    _check_int,
     _check_result,
     _class_colours,
     _fmt_rate,
@@ -29,6 +28,7 @@ from keras_roc.figures._roc_axes import (
     _roc_legend,
     _square_roc_axes,
 )
+from keras_roc.metrics.validation import check_int
 
 #: Above this many classes, `plot_roc` draws only the averages and the best
 #: and worst classes: beyond ~10 colours curves can no longer be told apart.
@@ -95,14 +95,13 @@ def plot_roc(result, *, ax=None, zoom=False, max_curves=MAX_READABLE_CURVES, tit
     2
     """
     _check_result(result)
-    max_curves = _check_int(max_curves, "max_curves", 0)
+    max_curves = check_int(max_curves, "max_curves", 0)
     limits = _zoom_limits(zoom)
     if title is not None and not isinstance(title, str):
         raise TypeError(f"`title` must be a string or None. Received {type(title).__name__}.")
 
     names, notes = _select_classes(result, max_curves)
-    many = (result.task != "binary"
-            and len(names) + _EXTRA_ENTRIES > LEGEND_INSIDE_MAX_ENTRIES)
+    many = result.task != "binary" and len(names) + _EXTRA_ENTRIES > LEGEND_INSIDE_MAX_ENTRIES
     figure, main, zoom_ax = _roc_panels(ax, limits, many)
 
     _chance(main)
@@ -128,8 +127,7 @@ def _zoom_limits(zoom):
         limits = tuple(float(v) for v in (x0, x1, y0, y1))
     except (TypeError, ValueError):
         raise TypeError(
-            "`zoom` must be True, False or ((x_min, x_max), (y_min, y_max)), "
-            f"e.g. {DEFAULT_ZOOM}. Received {zoom!r}."
+            f"`zoom` must be True, False or ((x_min, x_max), (y_min, y_max)), e.g. {DEFAULT_ZOOM}. Received {zoom!r}."
         ) from None
     x0, x1, y0, y1 = limits
     if not (0.0 <= x0 < x1 <= 1.0 and 0.0 <= y0 < y1 <= 1.0):
@@ -167,7 +165,7 @@ def _extreme_classes(result, names, kept, kept_aucs, max_curves):
     # Stable sort, descending AUC: ties keep the class order.
     order = np.argsort(-kept_aucs, kind="stable")
     k = min(N_EXTREME_CLASSES, max_curves // 2)
-    chosen = np.r_[order[:k], order[len(order) - k:]] if k else order[:0]
+    chosen = np.r_[order[:k], order[len(order) - k :]] if k else order[:0]
     what = "class" if result.task == "multiclass" else "label"
     if k:
         note = f"showing best {k} and worst {k} of {_plural(len(names), what)}"
@@ -184,18 +182,14 @@ def _roc_panels(ax, limits, many):
             figure = _new_figure(width, _HEIGHT)
             main = figure.add_subplot()
         else:
-            figure, main = _single_axes(
-                ax, "plot_roc", " With zoom=True pass a pair of axes."
-            )
+            figure, main = _single_axes(ax, "plot_roc", " With zoom=True pass a pair of axes.")
         return figure, main, None
     if ax is None:
         width = _ZOOM_WIDTH_LEGEND_OUTSIDE if many else _ZOOM_WIDTH_LEGEND_INSIDE
         figure = _new_figure(width, _HEIGHT)
         main, zoom_ax = figure.subplots(1, 2)
     else:
-        main, zoom_ax = _axes_sequence(
-            ax, 2, "plot_roc(zoom=True)", "two panels (full view and zoom)"
-        )
+        main, zoom_ax = _axes_sequence(ax, 2, "plot_roc(zoom=True)", "two panels (full view and zoom)")
         figure = main.figure
     return figure, main, zoom_ax
 
@@ -224,8 +218,7 @@ def _draw_zoom(zoom_ax, result, names, limits):
     zoom_ax.set_box_aspect(1.0)
     zoom_ax.set_xlim(x0, x1)
     zoom_ax.set_ylim(y0, y1)
-    zoom_ax.set_title(f"Zoom on x {x0:g}{_EN_DASH}{x1:g}, y {y0:g}{_EN_DASH}{y1:g}",
-                      fontsize="medium")
+    zoom_ax.set_title(f"Zoom on x {x0:g}{_EN_DASH}{x1:g}, y {y0:g}{_EN_DASH}{y1:g}", fontsize="medium")
 
 
 def _draw_roc_curves(ax, result, names, *, with_labels):
@@ -237,10 +230,15 @@ def _draw_roc_curves(ax, result, names, *, with_labels):
     _draw_average_curves(ax, result, with_labels)
     for name, colour in zip(names, _class_colours(len(names))):
         curve = result.curves[name]
-        ax.plot(curve.fpr, curve.tpr, color=colour, linewidth=1.3, alpha=0.9,
-                label=_label(f"{_short(name)} (AUC = {result.per_class_auc[name]:.3f})",
-                             with_labels),
-                gid="roc-class")
+        ax.plot(
+            curve.fpr,
+            curve.tpr,
+            color=colour,
+            linewidth=1.3,
+            alpha=0.9,
+            label=_label(f"{_short(name)} (AUC = {result.per_class_auc[name]:.3f})", with_labels),
+            gid="roc-class",
+        )
 
 
 def _label(text, with_labels):
@@ -261,27 +259,41 @@ def _draw_binary_curve(ax, result, names, with_labels):
     name = result.class_names[1]
     curve = result.curves[name]
     if names:
-        ax.plot(curve.fpr, curve.tpr, color="C0", linewidth=2.0,
-                label=_label(_binary_label(result), with_labels), gid="roc-class")
+        ax.plot(
+            curve.fpr,
+            curve.tpr,
+            color="C0",
+            linewidth=2.0,
+            label=_label(_binary_label(result), with_labels),
+            gid="roc-class",
+        )
 
 
 def _draw_operating_points(ax, result, with_labels):
     """The operating point at the threshold and Youden's optimum, if defined."""
     points = (
-        (result.at_threshold, "o", "C3", "operating-point",
-         "threshold {t:g}: sensitivity {s}, specificity {p}"),
-        (result.youden, "*", "C2", "youden",
-         "Youden's optimum {t:.3g}: sensitivity {s}, specificity {p}"),
+        (result.at_threshold, "o", "C3", "operating-point", "threshold {t:g}: sensitivity {s}, specificity {p}"),
+        (result.youden, "*", "C2", "youden", "Youden's optimum {t:.3g}: sensitivity {s}, specificity {p}"),
     )
     for point, marker, colour, gid, text in points:
         if point is None or not (np.isfinite(point.sensitivity) and np.isfinite(point.specificity)):
             continue
-        ax.plot([1.0 - point.specificity], [point.sensitivity], linestyle="none",
-                marker=marker, markersize=11 if marker == "*" else 8, color=colour,
-                markeredgecolor="black", markeredgewidth=0.8, zorder=5,
-                label=_label(text.format(t=point.threshold, s=_fmt_rate(point.sensitivity),
-                                         p=_fmt_rate(point.specificity)), with_labels),
-                gid=gid)
+        ax.plot(
+            [1.0 - point.specificity],
+            [point.sensitivity],
+            linestyle="none",
+            marker=marker,
+            markersize=11 if marker == "*" else 8,
+            color=colour,
+            markeredgecolor="black",
+            markeredgewidth=0.8,
+            zorder=5,
+            label=_label(
+                text.format(t=point.threshold, s=_fmt_rate(point.sensitivity), p=_fmt_rate(point.specificity)),
+                with_labels,
+            ),
+            gid=gid,
+        )
 
 
 def _draw_average_curves(ax, result, with_labels):
@@ -293,5 +305,11 @@ def _draw_average_curves(ax, result, with_labels):
         curve = result.curves[key]
         if value is None or not np.isfinite(value) or not np.isfinite(curve.tpr).all():
             continue
-        ax.plot(curve.fpr, curve.tpr, label=_label(f"{text} (AUC = {value:.3f})", with_labels),
-                gid=f"roc-{key}", zorder=4, **style)
+        ax.plot(
+            curve.fpr,
+            curve.tpr,
+            label=_label(f"{text} (AUC = {value:.3f})", with_labels),
+            gid=f"roc-{key}",
+            zorder=4,
+            **style,
+        )

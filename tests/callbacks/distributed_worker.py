@@ -39,19 +39,28 @@ def main(log_dir, mode, order):
     stop = keras.callbacks.EarlyStopping(monitor="val_roc_auc", mode="max", patience=1)
     callbacks = [roc, cm, stop] if order == "ours_first" else [stop, roc, cm]
     history = model.fit(
-        x_train, y_train, validation_data=(x_val, y_val), batch_size=16,
-        epochs=10, verbose=0, callbacks=callbacks,
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        batch_size=16,
+        epochs=10,
+        verbose=0,
+        callbacks=callbacks,
     )
     probs = model.predict(x_val, verbose=0).astype(np.float64)
     probs /= probs.sum(axis=1, keepdims=True)
-    print(json.dumps({
-        "replicas": strategy.num_replicas_in_sync,
-        "val_roc_auc": history.history["val_roc_auc"],
-        "exact": roc_auc_score(y_val, probs, multi_class="ovr"),
-        "stopped_epoch": stop.stopped_epoch,
-        "cm_total": int(cm.confusion_matrix.sum()),
-        "n_val": int(len(y_val)),
-    }))
+    print(
+        json.dumps(
+            {
+                "replicas": strategy.num_replicas_in_sync,
+                "val_roc_auc": history.history["val_roc_auc"],
+                "exact": roc_auc_score(y_val, probs, multi_class="ovr"),
+                "stopped_epoch": stop.stopped_epoch,
+                "cm_total": int(cm.confusion_matrix.sum()),
+                "n_val": int(len(y_val)),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

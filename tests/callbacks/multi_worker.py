@@ -13,10 +13,12 @@ import os
 import sys
 
 index, ports, log_dir = int(sys.argv[1]), sys.argv[2].split(","), sys.argv[3]
-os.environ["TF_CONFIG"] = json.dumps({
-    "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
-    "task": {"type": "worker", "index": index},
-})
+os.environ["TF_CONFIG"] = json.dumps(
+    {
+        "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
+        "task": {"type": "worker", "index": index},
+    }
+)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
@@ -40,7 +42,12 @@ def main():
 
         out["stage"] = "fit with keras_roc"
         history = model.fit(
-            x, y, validation_data=(x[:64], y[:64]), epochs=2, batch_size=32, verbose=0,
+            x,
+            y,
+            validation_data=(x[:64], y[:64]),
+            epochs=2,
+            batch_size=32,
+            verbose=0,
             callbacks=[keras_roc.ROCCallback(log_dir=log_dir), keras_roc.ConfusionMatrixCallback(log_dir=log_dir)],
         )
         out["val_roc_auc"] = history.history["val_roc_auc"]

@@ -74,16 +74,18 @@ def test_multiclass_logs_equal_sklearn(wine, one_hot):
     loss = "categorical_crossentropy" if one_hot else "sparse_categorical_crossentropy"
     to_labels = (lambda v: keras.utils.to_categorical(v, 3)) if one_hot else (lambda v: v)
     model = multiclass_model(x.shape[1], 3, loss)
-    roc = keras_roc.ROCCallback(
-        validation_data=(x_val, to_labels(y_val)), class_names=["a", "b", "c"]
-    )
+    roc = keras_roc.ROCCallback(validation_data=(x_val, to_labels(y_val)), class_names=["a", "b", "c"])
     history = model.fit(x, to_labels(y), epochs=2, verbose=0, callbacks=[roc])
     probs = model.predict(x_val, verbose=0).astype(np.float64)
     probs /= probs.sum(axis=1, keepdims=True)
     logged = {k: v[-1] for k, v in history.history.items()}
     assert logged["val_roc_auc"] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr"), abs=EXACT)
-    assert logged["val_roc_auc_macro"] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr", average="macro"), abs=EXACT)
-    assert logged["val_roc_auc_micro"] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr", average="micro"), abs=EXACT)
+    assert logged["val_roc_auc_macro"] == pytest.approx(
+        roc_auc_score(y_val, probs, multi_class="ovr", average="macro"), abs=EXACT
+    )
+    assert logged["val_roc_auc_micro"] == pytest.approx(
+        roc_auc_score(y_val, probs, multi_class="ovr", average="micro"), abs=EXACT
+    )
     assert logged["val_log_loss"] == pytest.approx(log_loss(y_val, probs), abs=1e-6)
     assert list(roc.result.per_class_auc) == ["a", "b", "c"]
 
@@ -97,8 +99,12 @@ def test_multilabel_logs_equal_sklearn():
     roc = keras_roc.ROCCallback(validation_data=(x[200:], y[200:]), task="multilabel")
     history = model.fit(x[:200], y[:200], epochs=2, verbose=0, callbacks=[roc])
     probs = model.predict(x[200:], verbose=0)
-    assert history.history["val_roc_auc"][-1] == pytest.approx(roc_auc_score(y[200:], probs, average="macro"), abs=EXACT)
-    assert history.history["val_roc_auc_micro"][-1] == pytest.approx(roc_auc_score(y[200:], probs, average="micro"), abs=EXACT)
+    assert history.history["val_roc_auc"][-1] == pytest.approx(
+        roc_auc_score(y[200:], probs, average="macro"), abs=EXACT
+    )
+    assert history.history["val_roc_auc_micro"][-1] == pytest.approx(
+        roc_auc_score(y[200:], probs, average="micro"), abs=EXACT
+    )
     assert roc.result.task == "multilabel"
 
 
@@ -204,9 +210,7 @@ def test_early_stopping_restores_best_and_stops(breast_cancer):
     x, y, x_val, y_val = breast_cancer
     model = binary_model(x.shape[1], learning_rate=0.05)
     roc = keras_roc.ROCCallback(validation_data=(x_val, y_val))
-    stop = keras.callbacks.EarlyStopping(
-        monitor="val_roc_auc", mode="max", patience=2, restore_best_weights=True
-    )
+    stop = keras.callbacks.EarlyStopping(monitor="val_roc_auc", mode="max", patience=2, restore_best_weights=True)
     history = model.fit(x, y, epochs=60, batch_size=32, verbose=0, callbacks=[roc, stop])
     aucs = history.history["val_roc_auc"]
     assert len(aucs) < 60  # AUC saturates on this data: it must stop early
@@ -218,7 +222,9 @@ def test_early_stopping_restores_best_and_stops(breast_cancer):
     "make_monitor",
     [
         lambda path: keras.callbacks.EarlyStopping(monitor="val_roc_auc", mode="max"),
-        lambda path: keras.callbacks.ModelCheckpoint(str(path / "m.weights.h5"), monitor="val_roc_auc", mode="max", save_weights_only=True),
+        lambda path: keras.callbacks.ModelCheckpoint(
+            str(path / "m.weights.h5"), monitor="val_roc_auc", mode="max", save_weights_only=True
+        ),
         lambda path: keras.callbacks.ReduceLROnPlateau(monitor="val_log_loss", mode="min"),
     ],
 )
@@ -260,7 +266,14 @@ def test_event_files_hold_scalars_images_histograms_pr_curves(breast_cancer, tmp
     assert steps("epoch_roc_auc") == [0, 1, 2]
     logged = [float(value) for _, value, _ in events["epoch_roc_auc"]]
     np.testing.assert_allclose(logged, history.history["val_roc_auc"], atol=1e-6)
-    for tag in ["epoch_log_loss", "epoch_sensitivity", "epoch_specificity", "epoch_youden_threshold", "epoch_roc_auc_ci_low", "epoch_roc_auc_ci_high"]:
+    for tag in [
+        "epoch_log_loss",
+        "epoch_sensitivity",
+        "epoch_specificity",
+        "epoch_youden_threshold",
+        "epoch_roc_auc_ci_low",
+        "epoch_roc_auc_ci_high",
+    ]:
         assert steps(tag) == [0, 1, 2], tag
     low = float(events["epoch_roc_auc_ci_low"][-1][1])
     high = float(events["epoch_roc_auc_ci_high"][-1][1])

@@ -56,7 +56,9 @@ def test_captured_values_equal_sklearn(wine, steps_per_execution, as_dataset):
     probs /= probs.sum(axis=1, keepdims=True)
     logged = {key: values[-1] for key, values in history.history.items()}
     assert logged["val_roc_auc"] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr"), abs=EXACT)
-    assert logged["val_roc_auc_micro"] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr", average="micro"), abs=EXACT)
+    assert logged["val_roc_auc_micro"] == pytest.approx(
+        roc_auc_score(y_val, probs, multi_class="ovr", average="micro"), abs=EXACT
+    )
     assert logged["val_log_loss"] == pytest.approx(log_loss(y_val, probs), abs=1e-6)
     # every validation sample captured exactly once
     assert roc.result.n_samples == len(x_val)
@@ -79,9 +81,13 @@ def test_sample_weights_of_fit_validation_are_used(breast_cancer):
     x, y, x_val, y_val = breast_cancer
     weights = np.random.default_rng(0).uniform(0.1, 3.0, len(y_val)).astype("float32")
     model = model_for(x.shape[1], 1, "sigmoid")
-    history = model.fit(x, y, validation_data=(x_val, y_val, weights), epochs=1, verbose=0, callbacks=[keras_roc.ROCCallback()])
+    history = model.fit(
+        x, y, validation_data=(x_val, y_val, weights), epochs=1, verbose=0, callbacks=[keras_roc.ROCCallback()]
+    )
     probs = model.predict(x_val, verbose=0)[:, 0]
-    assert history.history["val_roc_auc"][0] == pytest.approx(roc_auc_score(y_val, probs, sample_weight=weights), abs=EXACT)
+    assert history.history["val_roc_auc"][0] == pytest.approx(
+        roc_auc_score(y_val, probs, sample_weight=weights), abs=EXACT
+    )
 
 
 def test_fit_results_unchanged_by_the_callbacks(wine, tmp_path):
@@ -89,11 +95,15 @@ def test_fit_results_unchanged_by_the_callbacks(wine, tmp_path):
 
     def run(callbacks):
         model = model_for(x.shape[1], 3, "softmax")
-        history = model.fit(x, y, validation_data=(x_val, y_val), epochs=3, batch_size=32, shuffle=False, verbose=0, callbacks=callbacks)
+        history = model.fit(
+            x, y, validation_data=(x_val, y_val), epochs=3, batch_size=32, shuffle=False, verbose=0, callbacks=callbacks
+        )
         return history.history, model.get_weights()
 
     plain, plain_weights = run([])
-    with_ours, our_weights = run([keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)])
+    with_ours, our_weights = run(
+        [keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)]
+    )
     for key, values in plain.items():
         assert with_ours[key] == values, key  # identical, not just close
     for a, b in zip(plain_weights, our_weights):
@@ -106,8 +116,14 @@ def test_zero_extra_forward_passes(wine):
     counter = CountingLayer()
     model = model_for(x.shape[1], 3, "softmax", counter=counter)
     epochs = 3
-    model.fit(x, y, validation_data=(x_val, y_val), epochs=epochs, verbose=0,
-              callbacks=[keras_roc.ROCCallback(), keras_roc.ConfusionMatrixCallback()])
+    model.fit(
+        x,
+        y,
+        validation_data=(x_val, y_val),
+        epochs=epochs,
+        verbose=0,
+        callbacks=[keras_roc.ROCCallback(), keras_roc.ConfusionMatrixCallback()],
+    )
     assert float(counter.seen.numpy()) == epochs * len(x_val)  # fit's own pass only
 
 
@@ -140,7 +156,9 @@ def test_checkpoint_of_full_model_while_capturing(breast_cancer, tmp_path):
     model = model_for(x.shape[1], 1, "sigmoid")
     path = tmp_path / "best.keras"
     checkpoint = keras.callbacks.ModelCheckpoint(str(path), monitor="val_roc_auc", mode="max", save_best_only=True)
-    model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[checkpoint, keras_roc.ROCCallback()])
+    model.fit(
+        x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[checkpoint, keras_roc.ROCCallback()]
+    )
     restored = keras.models.load_model(path)
     assert [m.name for m in restored.metrics] == [m.name for m in model.metrics]
     # after fit the model is as before: no capture left, evaluate unchanged
@@ -159,7 +177,9 @@ def test_jit_compile_falls_back_to_one_shared_pass_with_one_warning(wine):
     assert len([w for w in record if "ROCCallback" in str(w.message)]) == 1
     probs = model.predict(x_val, verbose=0).astype(np.float64)
     probs /= probs.sum(axis=1, keepdims=True)
-    assert history.history["val_roc_auc"][-1] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr"), abs=EXACT)
+    assert history.history["val_roc_auc"][-1] == pytest.approx(
+        roc_auc_score(y_val, probs, multi_class="ovr"), abs=EXACT
+    )
 
 
 def test_no_validation_data_anywhere_fails_at_train_begin(breast_cancer):
@@ -185,8 +205,14 @@ def test_keras_tensorboard_in_same_dir_gets_no_duplicates(wine, tmp_path):
     x, y, x_val, y_val = wine
     model = model_for(x.shape[1], 3, "softmax")
     board = keras.callbacks.TensorBoard(log_dir=str(tmp_path))
-    model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0,
-              callbacks=[board, keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)])
+    model.fit(
+        x,
+        y,
+        validation_data=(x_val, y_val),
+        epochs=2,
+        verbose=0,
+        callbacks=[board, keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)],
+    )
     events = read_events(tmp_path / "validation")
     assert_no_point_twice(events)
     for tag in ("epoch_loss", "epoch_roc_auc", "epoch_log_loss", "roc_curve", "confusion_matrix"):
@@ -252,10 +278,13 @@ def test_multi_output_model_reuses_fits_pass_for_the_named_output(breast_cancer)
     keras.utils.set_random_seed(0)
     inputs = keras.Input((x.shape[1],))
     hidden = keras.layers.Dense(4, activation="relu")(inputs)
-    model = keras.Model(inputs, {
-        "diagnosis": keras.layers.Dense(1, activation="sigmoid", name="diagnosis")(hidden),
-        "size": keras.layers.Dense(1, name="size")(hidden),
-    })
+    model = keras.Model(
+        inputs,
+        {
+            "diagnosis": keras.layers.Dense(1, activation="sigmoid", name="diagnosis")(hidden),
+            "size": keras.layers.Dense(1, name="size")(hidden),
+        },
+    )
     model.compile("adam", {"diagnosis": "binary_crossentropy", "size": "mse"})
     targets = {"diagnosis": y, "size": x[:, 0]}
     validation = (x_val, {"diagnosis": y_val, "size": x_val[:, 0]})
@@ -278,8 +307,16 @@ def test_validation_steps_shorter_than_the_arrays_is_exact_every_epoch(wine):
         on_epoch_end=lambda epoch, logs: expected.append(model.predict(x_val[:32], verbose=0))
     )
     roc = keras_roc.ROCCallback()
-    history = model.fit(x, y, validation_data=(x_val, y_val), validation_batch_size=16, validation_steps=2,
-                        epochs=3, verbose=0, callbacks=[roc, reference])
+    history = model.fit(
+        x,
+        y,
+        validation_data=(x_val, y_val),
+        validation_batch_size=16,
+        validation_steps=2,
+        epochs=3,
+        verbose=0,
+        callbacks=[roc, reference],
+    )
     assert roc.result.n_samples == 32
     for logged, probs in zip(history.history["val_roc_auc"], expected):
         probs = probs.astype(np.float64) / probs.sum(axis=1, keepdims=True)

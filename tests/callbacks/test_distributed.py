@@ -24,7 +24,10 @@ def test_mirrored_strategy_two_replicas(tmp_path, mode):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     completed = subprocess.run(
         [sys.executable, os.path.join(HERE, "distributed_worker.py"), str(tmp_path), mode, order],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     result = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -65,7 +68,10 @@ def test_multi_worker_mirrored_strategy_is_blocked_in_keras_itself(tmp_path):
     workers = [
         subprocess.Popen(
             [sys.executable, os.path.join(HERE, "multi_worker.py"), str(index), ports, str(tmp_path / f"w{index}")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         for index in range(2)
     ]

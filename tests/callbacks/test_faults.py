@@ -73,8 +73,15 @@ def test_exception_keeps_finished_epochs_and_next_fit_works(breast_cancer, tmp_p
     roc = keras_roc.ROCCallback(log_dir=tmp_path)
     cm = keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)
     with pytest.raises(type(error)):
-        model.fit(x, y, validation_data=(x_val, y_val), batch_size=32, epochs=6, verbose=0,
-                  callbacks=[roc, cm, RaiseAt(error, epoch, batch)])
+        model.fit(
+            x,
+            y,
+            validation_data=(x_val, y_val),
+            batch_size=32,
+            epochs=6,
+            verbose=0,
+            callbacks=[roc, cm, RaiseAt(error, epoch, batch)],
+        )
     wait_for_writer_threads_to_end()  # the queued work finished by itself
     assert_epochs_on_disk(tmp_path, finished)
 
@@ -99,8 +106,9 @@ def test_stop_training_mid_epoch(breast_cancer, tmp_path):
     model = small_model(x.shape[1])
     roc = keras_roc.ROCCallback(log_dir=tmp_path)
     cm = keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)
-    history = model.fit(x, y, validation_data=(x_val, y_val), batch_size=32, epochs=5, verbose=0,
-                        callbacks=[roc, cm, StopMidEpoch()])
+    history = model.fit(
+        x, y, validation_data=(x_val, y_val), batch_size=32, epochs=5, verbose=0, callbacks=[roc, cm, StopMidEpoch()]
+    )
     assert len(history.history["val_roc_auc"]) == 2  # Keras validates the stopped epoch
     assert_epochs_on_disk(tmp_path, [0, 1])  # on_train_end flushed: no wait needed
     wait_for_writer_threads_to_end()
@@ -119,7 +127,11 @@ def test_two_fits_at_once_do_not_mix_their_data(breast_cancer, wine, tmp_path):
             model = small_model(x.shape[1], outputs)
             models[name] = model
             histories[name] = model.fit(
-                x, y, validation_data=(x_val, y_val), epochs=3, verbose=0,
+                x,
+                y,
+                validation_data=(x_val, y_val),
+                epochs=3,
+                verbose=0,
                 callbacks=[keras_roc.ROCCallback(log_dir=log_dir), keras_roc.ConfusionMatrixCallback(log_dir=log_dir)],
             ).history
         except BaseException as error:  # reported below
@@ -142,4 +154,6 @@ def test_two_fits_at_once_do_not_mix_their_data(breast_cancer, wine, tmp_path):
     (_, _, x_val, y_val), _, _ = runs["multiclass"]
     probs = models["multiclass"].predict(x_val, verbose=0).astype(np.float64)
     probs /= probs.sum(axis=1, keepdims=True)
-    assert histories["multiclass"]["val_roc_auc"][-1] == pytest.approx(roc_auc_score(y_val, probs, multi_class="ovr"), abs=1e-9)
+    assert histories["multiclass"]["val_roc_auc"][-1] == pytest.approx(
+        roc_auc_score(y_val, probs, multi_class="ovr"), abs=1e-9
+    )

@@ -26,7 +26,9 @@ def soak(tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("soak")
     done = subprocess.run(
         [sys.executable, str(SOAK), "--json", "--check", "--log-dir", str(log_dir)],
-        capture_output=True, text=True, timeout=1800,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout.strip().splitlines()[-1]), log_dir
@@ -61,7 +63,9 @@ def test_every_epoch_is_in_tensorboard(soak):
     out, log_dir = soak
     events = read_events(log_dir / "validation")
     steps = list(range(FIRST_EPOCH, FIRST_EPOCH + EPOCHS))
-    np.testing.assert_allclose([float(v) for _, v, _ in events["epoch_roc_auc"]], out["logged"]["val_roc_auc"], atol=1e-6)
+    np.testing.assert_allclose(
+        [float(v) for _, v, _ in events["epoch_roc_auc"]], out["logged"]["val_roc_auc"], atol=1e-6
+    )
     assert [s for s, _, _ in events["epoch_roc_auc"]] == steps
     for tag in ("roc_curve", "confusion_matrix"):
         assert [s for s, _, _ in events[tag]] == steps, tag

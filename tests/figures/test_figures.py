@@ -11,6 +11,7 @@ import io
 import os
 import subprocess
 import sys
+import warnings
 
 import matplotlib.image
 import numpy as np
@@ -311,9 +312,7 @@ def test_confusion_matrix_counts_and_normalized_equal_sklearn():
         assert [t.get_text() for t in ax.get_yticklabels()] == names
         assert all(t.get_rotation() == 45 for t in ax.get_xticklabels())
     assert (cell_grid(counts_ax, 4) == expected.astype(str)).all()
-    np.testing.assert_array_equal(
-        cell_grid(normalized_ax, 4), np.vectorize(lambda v: f"{v:.2f}")(fractions)
-    )
+    np.testing.assert_array_equal(cell_grid(normalized_ax, 4), np.vectorize(lambda v: f"{v:.2f}")(fractions))
     # Contrast: the darkest cell (largest count) is white, the lightest black.
     colours = {t.get_position(): t.get_color() for t in cell_texts(counts_ax)}
     i, j = np.unravel_index(expected.argmax(), expected.shape)
@@ -350,9 +349,7 @@ def test_confusion_matrix_array_empty_row_and_weights():
     result = keras_roc.evaluate(y, score, sample_weight=weight)
     weighted = figures.plot_confusion_matrix(result, normalize=None)
     expected = confusion_matrix(y, score >= 0.5, sample_weight=weight)
-    np.testing.assert_array_equal(
-        cell_grid(main_axes(weighted)[0], 2), np.vectorize(lambda v: f"{v:.1f}")(expected)
-    )
+    np.testing.assert_array_equal(cell_grid(main_axes(weighted)[0], 2), np.vectorize(lambda v: f"{v:.1f}")(expected))
 
 
 def test_confusion_matrix_thirty_classes_scales_up_and_shrinks_font():
@@ -408,6 +405,8 @@ def test_confusion_matrix_on_given_axes():
         (("counts",), {}, TypeError, "ROCResult"),
         (([[1, 2], [3, 4]],), {"class_names": ["x"]}, ValueError, "1 names.*2 classes"),
         (([[1, 2], [3, 4]],), {"cmap": "NoSuchMap"}, ValueError, "colormap"),
+        (([[1, 2], [3, 4]],), {"class_names": "ab"}, TypeError, "not a single string"),
+        (([[1, 2], [3, 4]],), {"class_names": 2}, TypeError, "sequence of names.*int"),
     ],
 )
 def test_confusion_matrix_rejects_bad_input(args, kwargs, error, match):
@@ -428,9 +427,7 @@ def test_confusion_matrix_both_needs_two_axes():
 
 def test_binary_score_distribution_shows_threshold_and_rates():
     y, score = binary_data()
-    figure = figures.plot_score_distribution(
-        y, score, threshold=0.6, class_names=["benign", "malignant"]
-    )
+    figure = figures.plot_score_distribution(y, score, threshold=0.6, class_names=["benign", "malignant"])
     render(figure)
     (ax,) = figure.axes
     assert len(ax.patches) == 2  # one filled histogram per class
@@ -479,6 +476,36 @@ def test_score_distribution_validates_like_evaluate():
         figures.plot_score_distribution(y, score, bins=0)
 
 
+def test_score_distribution_warns_of_undefined_values_but_not_of_intervals():
+    """No interval is drawn: a class with one sample gets no note about its
+    DeLong interval; an absent class still warns, at the caller."""
+    y, score = np.array([0, 0, 0, 1]), np.array([0.1, 0.3, 0.6, 0.8])
+    with pytest.warns(keras_roc.UndefinedMetricWarning, match="DeLong interval"):
+        keras_roc.evaluate(y, score)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        render(figures.plot_score_distribution(y, score))
+    with pytest.warns(keras_roc.UndefinedMetricWarning, match="Class '1' has no positive") as record:
+        figures.plot_score_distribution(np.zeros(4, int), score)
+    assert len(record) == 1 and record[0].filename == __file__
+    assert "DeLong" not in str(record[0].message)
+
+
+def test_figures_warn_with_undefined_metric_warning_at_the_caller():
+    y, score = binary_data(60)
+    bad = score.copy()
+    bad[0] = np.nan
+    with pytest.warns(keras_roc.UndefinedMetricWarning, match=r"^scores\['bad'\]: 1 sample\(s\) have NaN") as record:
+        figures.plot_roc_comparison(y, {"good": score, "bad": bad, "given": keras_roc.metrics._evaluate(y, bad)})
+    assert len(record) == 1 and record[0].filename == __file__  # results given are not re-warned
+    folds = cv_folds(3)
+    folds[1] = (np.zeros(10, int), np.linspace(0, 1, 10))
+    for function in (figures.cv_roc_summary, figures.plot_cv_roc):
+        with pytest.warns(keras_roc.UndefinedMetricWarning, match="1 of 3 folds") as record:
+            function(folds)
+        assert len(record) == 1 and record[0].filename == __file__
+
+
 def test_multiclass_score_distribution_panels():
     y, prob = multiclass_data(400, 5)
     figure = figures.plot_score_distribution(y, prob, class_names=list("ABCDE"))
@@ -523,9 +550,7 @@ def test_comparison_sorted_by_sklearn_auc():
     (ax,) = figure.axes
     aucs = {name: roc_auc_score(y, s) for name, s in scores.items()}
     best_first = sorted(aucs, key=aucs.get, reverse=True)
-    assert legend_texts(ax) == [f"{n} (AUC = {aucs[n]:.3f})" for n in best_first] + [
-        "chance (AUC = 0.5)"
-    ]
+    assert legend_texts(ax) == [f"{n} (AUC = {aucs[n]:.3f})" for n in best_first] + ["chance (AUC = 0.5)"]
     assert len(lines(ax, "roc-classifier")) == 3
     assert ax.get_title() == "Test set"
     # ROCResult values need no labels.
@@ -551,9 +576,7 @@ def test_comparison_rejects_bad_input():
     with pytest.raises(TypeError, match="mapping.*list"):
         figures.plot_roc_comparison(y, [score])
     with pytest.raises(ValueError, match="same task.*binary.*multiclass"):
-        figures.plot_roc_comparison(
-            y, {"b": score, "m": keras_roc.evaluate(*multiclass_data(50, 3))}
-        )
+        figures.plot_roc_comparison(y, {"b": score, "m": keras_roc.evaluate(*multiclass_data(50, 3))})
     with pytest.raises(ValueError, match="y_true` is None"):
         figures.plot_roc_comparison(None, {"m": score})
     with pytest.raises(ValueError, match=r"scores\['short'\].*same number of samples"):
@@ -627,7 +650,9 @@ def test_plot_cv_roc_draws_folds_mean_and_band():
 def test_cv_fold_without_positives_is_left_out_with_a_warning():
     folds = cv_folds(4)
     folds[2] = (np.zeros(10, int), np.linspace(0, 1, 10))
-    with pytest.warns(UserWarning, match=r"1 of 4 folds .*left out.*fold 3: Class '1' has no positive samples") as record:
+    with pytest.warns(
+        UserWarning, match=r"1 of 4 folds .*left out.*fold 3: Class '1' has no positive samples"
+    ) as record:
         summary = figures.cv_roc_summary(folds)
     assert {w.filename for w in record} == {__file__}
     aucs = [roc_auc_score(y, s) for k, (y, s) in enumerate(folds) if k != 2]
@@ -766,9 +791,7 @@ def test_import_pulls_in_neither_keras_nor_pyplot():
         "print(sorted(m for m in ('tensorflow', 'keras', 'matplotlib.pyplot') if m in sys.modules))"
     )
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
-    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
 
