@@ -158,6 +158,10 @@ class ROCCallback(ValidationCallback):
         self.prefix = prefix
         self.histograms = bool(histograms)
         self.max_classes_in_tensorboard = max_classes_in_tensorboard
+        self._clear_results()
+
+    def _clear_results(self):
+        """The latest result and the current pass's (also per run)."""
         self.result = None
         self._pass_index = None
         self._pass_data = None
@@ -173,11 +177,7 @@ class ROCCallback(ValidationCallback):
 
     def _reset_run(self):
         super()._reset_run()
-        self.result = None
-        self._pass_index = None
-        self._pass_data = None
-        self._pass_value = None
-        self._pending_distributions = None
+        self._clear_results()
 
     def _attach_capture(self, callback_list, source):
         super()._attach_capture(callback_list, source)
