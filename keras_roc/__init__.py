@@ -12,6 +12,7 @@ Example:
 
 from keras_roc.figures import (
     figure_to_png,
+    plot_calibration,
     plot_confusion_matrix,
     plot_cv_roc,
     plot_roc,
@@ -52,6 +53,7 @@ __all__ = [
     "plot_score_distribution",
     "plot_roc_comparison",
     "plot_cv_roc",
+    "plot_calibration",
     "cv_roc_summary",
     "CVROCSummary",
     "figure_to_png",

@@ -13,7 +13,10 @@ Logs keys (public API), present in the epoch logs for `History`,
 - `val_roc_auc`: binary AUC, or the macro one-vs-rest average (multiclass,
   multilabel), exact on the whole validation set;
 - `val_roc_auc_micro`, `val_roc_auc_macro`: multiclass and multilabel only;
-- `val_log_loss`.
+- `val_log_loss`, `val_average_precision` (multiclass, multilabel: also
+  `val_average_precision_micro`), `val_brier_score`;
+- with `ROCCallback`'s options: `val_roc_auc_partial`,
+  `val_sensitivity_at_specificity`, `val_specificity_at_sensitivity`.
 
 With its own `validation_data`, `ROCCallback` uses `prefix` instead of
 `"val_"`. Undefined values are NaN (never 0.0), with one warning per fit.

@@ -52,9 +52,16 @@ class Predictions:
         # Whether every finite score is a probability (None: not checked).
         self.in_unit_range = None
         self.score_columns = 1 if np.ndim(y_score) < 2 else np.shape(y_score)[1]
-        # Results by evaluation settings: callbacks sharing these predictions
-        # and settings evaluate once.
+        # Results by `(settings, options)`: callbacks sharing these predictions
+        # and settings evaluate once (see `shared_result`).
         self.results = {}
+
+    def shared_result(self, settings, options):
+        """A result computed with `settings` and at least `options`, or None."""
+        for (done_settings, done_options), result in self.results.items():
+            if done_settings == settings and set(options) <= set(done_options):
+                return result
+        return None
 
     def check_range(self):
         """Whether the finite scores lie in [0, 1] (checked once).
@@ -86,11 +93,13 @@ class Predictions:
         for user in users:
             user._before_evaluation(self)
         todo = {}
-        for user in users:
+        # The user with the most options computes for its settings: the others
+        # need a subset of its result (e.g. the confusion matrix).
+        for user in sorted(users, key=lambda user: -len(user._evaluation_options)):
             todo.setdefault(user._settings, user)
-        for position, (settings, user) in enumerate(todo.items()):
+        for position, user in enumerate(todo.values()):
             last = position == len(todo) - 1
-            self.results[settings] = user._compute(self, overwrite=last)
+            self.results[user._result_key] = user._compute(self, overwrite=last)
         if todo:
             self.y_score = None  # sorted in place by the last evaluation
 

@@ -384,8 +384,18 @@ class ValidationCallback(keras.callbacks.Callback):
             sample_weight=data.sample_weight,
             threshold=self.threshold,
             overwrite_scores=overwrite,
+            **self._evaluation_options,
         )
         return result if in_range else _checks.not_probabilities(result, data.score_columns)
+
+    @property
+    def _result_key(self):
+        """`(settings, options)`: what this callback's result depends on."""
+        return (self._settings, tuple(sorted(self._evaluation_options.items())))
+
+    #: `evaluate`'s options beyond `_settings` (ROCCallback's targets); callbacks
+    #: with equal `_settings` share the result of the one with the most options.
+    _evaluation_options = {}
 
     def _before_evaluation(self, data):
         """Work on `data` that needs the scores as predicted (see `Predictions.prepare`)."""
@@ -393,9 +403,9 @@ class ValidationCallback(keras.callbacks.Callback):
     def _evaluate(self, data):
         if data.users and not data.prepared:
             data.prepare()
-        result = data.results.get(self._settings)
+        result = data.shared_result(self._settings, self._result_key[1])
         if result is None:
-            result = data.results[self._settings] = self._compute(data)
+            result = data.results[self._result_key] = self._compute(data)
         for note in result.notes:
             if self._concerns_us(note):
                 self._warn_once(note, UndefinedMetricWarning)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import NamedTuple
 
 import keras
@@ -16,11 +17,44 @@ from keras_roc.metrics import validation
 
 #: Keys ROCCallback puts into the epoch logs, by task, before the prefix.
 LOG_KEYS = {
-    "binary": ("roc_auc", "log_loss"),
-    "multiclass": ("roc_auc", "roc_auc_micro", "roc_auc_macro", "log_loss"),
-    "multilabel": ("roc_auc", "roc_auc_micro", "roc_auc_macro", "log_loss"),
+    "binary": ("roc_auc", "average_precision", "log_loss", "brier_score"),
+    "multiclass": (
+        "roc_auc",
+        "roc_auc_micro",
+        "roc_auc_macro",
+        "average_precision",
+        "average_precision_micro",
+        "log_loss",
+        "brier_score",
+    ),
+    "multilabel": (
+        "roc_auc",
+        "roc_auc_micro",
+        "roc_auc_macro",
+        "average_precision",
+        "average_precision_micro",
+        "log_loss",
+        "brier_score",
+    ),
 }
-_ALL_LOG_KEYS = ("roc_auc", "roc_auc_micro", "roc_auc_macro", "log_loss")
+#: Keys added when the option is given: option -> (key, tasks).
+OPTIONAL_LOG_KEYS = {
+    "max_fpr": ("roc_auc_partial", ("binary", "multiclass", "multilabel")),
+    "target_specificity": ("sensitivity_at_specificity", ("binary",)),
+    "target_sensitivity": ("specificity_at_sensitivity", ("binary",)),
+}
+_ALL_LOG_KEYS = tuple(dict.fromkeys(LOG_KEYS["multiclass"] + tuple(key for key, _ in OPTIONAL_LOG_KEYS.values())))
+
+
+def _fraction(value, name, open_low=False):
+    """`value` in [0, 1] ((0, 1] with `open_low`) as a float, or None."""
+    if value is None:
+        return None
+    low_ok = (lambda v: v > 0) if open_low else (lambda v: v >= 0)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not (low_ok(value) and value <= 1):
+        interval = "(0, 1]" if open_low else "[0, 1]"
+        raise ValueError(f"`{name}` must be a number in {interval} or None. Received {name}={value!r}.")
+    return float(value)
 
 
 class ClassDistribution(NamedTuple):
@@ -50,8 +84,11 @@ class ROCCallback(ValidationCallback):
     data), and callbacks monitoring the keys must come after this one.
 
     Logs keys: `val_roc_auc` (binary AUC, or the macro one-vs-rest average),
-    `val_roc_auc_micro` and `val_roc_auc_macro` (multiclass, multilabel) and
-    `val_log_loss`, exact on the whole validation set, for `EarlyStopping`,
+    `val_roc_auc_micro` and `val_roc_auc_macro` (multiclass, multilabel),
+    `val_average_precision` (and `_micro`), `val_log_loss`, `val_brier_score`,
+    and with the options `val_roc_auc_partial`, `val_sensitivity_at_specificity`
+    and `val_specificity_at_sensitivity` (`LOG_KEYS`, `OPTIONAL_LOG_KEYS`),
+    exact on the whole validation set, for `EarlyStopping`,
     `ModelCheckpoint`, `ReduceLROnPlateau`, `CSVLogger` and `History`. Use
     `mode="max"` for AUC monitors: Keras cannot infer the direction of a key
     it does not know.
@@ -95,6 +132,15 @@ class ROCCallback(ValidationCallback):
         max_classes_in_tensorboard: Per-class scalars, histograms and PR
             curves are written for at most this many classes. Defaults to
             `20`.
+        max_fpr: Log McClish's standardized partial AUC over false-positive
+            rates up to this value, in (0, 1], as `val_roc_auc_partial`.
+            Defaults to `None` (not logged).
+        target_specificity: Binary: log the highest sensitivity whose
+            specificity reaches this value, in [0, 1], as
+            `val_sensitivity_at_specificity`, and mark the point on the ROC
+            image. Defaults to `None`.
+        target_sensitivity: Binary: the reverse, as
+            `val_specificity_at_sensitivity`. Defaults to `None`.
         verbose: 1 prints the per-class AUCs each epoch. Defaults to `0`
             (the progress bar already shows the logs keys).
 
@@ -132,6 +178,9 @@ class ROCCallback(ValidationCallback):
         output=None,
         histograms=True,
         max_classes_in_tensorboard=20,
+        max_fpr=None,
+        target_specificity=None,
+        target_sensitivity=None,
         verbose=0,
     ):
         super().__init__(
@@ -155,6 +204,9 @@ class ROCCallback(ValidationCallback):
                 f"Received prefix={prefix!r} without validation_data."
             )
         max_classes_in_tensorboard = validation.check_int(max_classes_in_tensorboard, "max_classes_in_tensorboard", 1)
+        self.max_fpr = _fraction(max_fpr, "max_fpr", open_low=True)
+        self.target_specificity = _fraction(target_specificity, "target_specificity")
+        self.target_sensitivity = _fraction(target_sensitivity, "target_sensitivity")
         self.prefix = prefix
         self.histograms = bool(histograms)
         self.max_classes_in_tensorboard = max_classes_in_tensorboard
@@ -175,6 +227,25 @@ class ROCCallback(ValidationCallback):
     def _log_keys(self):
         return _ALL_LOG_KEYS
 
+    def _keys_for(self, task):
+        """The logs keys of a run of `task`, with those of the options given."""
+        optional = tuple(
+            key
+            for option, (key, tasks) in OPTIONAL_LOG_KEYS.items()
+            if getattr(self, option) is not None and task in tasks
+        )
+        return LOG_KEYS[task] + optional
+
+    @property
+    def _evaluation_options(self):
+        """`evaluate`'s options of this callback (only those given)."""
+        options = {
+            "max_fpr": self.max_fpr,
+            "target_specificity": self.target_specificity,
+            "target_sensitivity": self.target_sensitivity,
+        }
+        return {name: value for name, value in options.items() if value is not None}
+
     def _reset_run(self):
         super()._reset_run()
         self._clear_results()
@@ -188,7 +259,7 @@ class ROCCallback(ValidationCallback):
                 "pass (they would write the same 'val_roc_auc'); give "
                 "the others their own `validation_data` and `prefix`."
             )
-        capture.keys = LOG_KEYS[self._task]
+        capture.keys = self._keys_for(self._task)
         capture.values = self._values_for_pass
 
     def _values_for_pass(self):
@@ -223,7 +294,7 @@ class ROCCallback(ValidationCallback):
             result = self._evaluate(data)
             values = result.scalars()
             if logs is not None:
-                logs.update({self.prefix + key: values[key] for key in LOG_KEYS[result.task]})
+                logs.update({self.prefix + key: values.get(key, math.nan) for key in self._keys_for(result.task)})
         self._report(epoch, data, result, f"Epoch {epoch + 1}: {self._prefix}")
 
     def _on_pass_end(self, step, logs):
@@ -270,7 +341,7 @@ class ROCCallback(ValidationCallback):
             if hooks.csv_columns(logger) is None:
                 columns = sorted(logs)
                 columns += [f"val_{key}" for key in columns]  # as CSVLogger does
-                columns += [self.prefix + key for key in LOG_KEYS[self._task] if self.prefix + key not in columns]
+                columns += [self.prefix + key for key in self._keys_for(self._task) if self.prefix + key not in columns]
                 hooks.set_csv_columns(logger, columns)
 
     def _before_evaluation(self, data):
@@ -308,7 +379,7 @@ class ROCCallback(ValidationCallback):
             for key, value in result.scalars().items()
             # keras.callbacks.TensorBoard writes the logs keys itself when it
             # sees them: writing them too would duplicate every point.
-            if not (self._keras_tensorboard_logs_keys and key in LOG_KEYS[result.task])
+            if not (self._keras_tensorboard_logs_keys and key in self._keys_for(result.task))
         }
         names = list(result.per_class_auc)[: self.max_classes_in_tensorboard]
         if result.task != "binary":

@@ -21,6 +21,7 @@ Modules:
     cross_validation: `plot_cv_roc`; its numbers come from
         `keras_roc.metrics.cross_validation` (`cv_roc_summary`,
         `CVROCSummary`, re-exported here).
+    calibration: `plot_calibration`, the reliability diagram.
     png: `figure_to_png`.
     _common: argument checks and helpers shared by the figures (the option
         checks shared with `evaluate` are `keras_roc.metrics.validation`'s).
@@ -38,6 +39,7 @@ from keras_roc.figures._roc_axes import (  # noqa: F401
     LEGEND_INSIDE_MAX_ENTRIES,
     LEGEND_SMALL_FONT_MAX_ENTRIES,
 )
+from keras_roc.figures.calibration import plot_calibration
 from keras_roc.figures.comparison import plot_roc_comparison
 from keras_roc.figures.confusion import (  # noqa: F401
     COLORBAR_INCHES,
@@ -75,6 +77,7 @@ __all__ = [
     "CVROCSummary",
     "cv_roc_summary",
     "figure_to_png",
+    "plot_calibration",
     "plot_confusion_matrix",
     "plot_cv_roc",
     "plot_roc",
@@ -96,6 +99,7 @@ for _function in (
     plot_confusion_matrix,
     plot_score_distribution,
     plot_cv_roc,
+    plot_calibration,
     figure_to_png,
 ):
     _function.__module__ = __name__

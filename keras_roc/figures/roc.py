@@ -270,10 +270,25 @@ def _draw_binary_curve(ax, result, names, with_labels):
 
 
 def _draw_operating_points(ax, result, with_labels):
-    """The operating point at the threshold and Youden's optimum, if defined."""
+    """The operating points that are defined: at the threshold, Youden's
+    optimum, and at the target specificity / sensitivity when evaluated."""
     points = (
         (result.at_threshold, "o", "C3", "operating-point", "threshold {t:g}: sensitivity {s}, specificity {p}"),
         (result.youden, "*", "C2", "youden", "Youden's optimum {t:.3g}: sensitivity {s}, specificity {p}"),
+        (
+            getattr(result, "at_specificity", None),
+            "s",
+            "C4",
+            "at-specificity",
+            "at specificity {p}: threshold {t:.3g}, sensitivity {s}",
+        ),
+        (
+            getattr(result, "at_sensitivity", None),
+            "D",
+            "C5",
+            "at-sensitivity",
+            "at sensitivity {s}: threshold {t:.3g}, specificity {p}",
+        ),
     )
     for point, marker, colour, gid, text in points:
         if point is None or not (np.isfinite(point.sensitivity) and np.isfinite(point.specificity)):

@@ -14,8 +14,9 @@ cross-validation folds.
 How `evaluate` computes: `validation` checks every input and option once;
 then each binary problem (the binary task, each class against the rest,
 the micro average) is summarised by an engine behind one interface,
-`_engine.ROCEngine` (AUC and variance, curve, operating point, Youden's
-optimum, all fixed when the engine is built):
+`_engine.ROCEngine` (AUC and variance, average precision, curve, operating
+point, Youden's optimum, points at target rates and the partial AUC, all
+fixed when the engine is built):
 
 * the streaming engine (`_streaming`, fed by `_chunks`) for unweighted
   problems: one pass over chunks of a sorted copy of the scores, memory of
@@ -33,7 +34,8 @@ their own body (`_warnings.warn_undefined`), so the warning points at the
 line that called the public function; helpers only return notes.
 
 Modules:
-    results: `ROCCurve`, `OperatingPoint`, `ROCResult`.
+    results: `ROCCurve`, `OperatingPoint`, `CalibrationCurve`, `ROCResult`.
+    _calibration: the Brier score and the expected calibration error.
     validation: input and option checks (`validate`, `check_options`, and
         the `check_*` functions the figures and callbacks share).
     evaluation: `evaluate`, `roc_curve` and the steps between.
@@ -41,6 +43,8 @@ Modules:
     cross_validation: `cv_roc_summary`, `CVROCSummary`.
     _engine: the `ROCEngine` protocol and what the engines share.
     _sorted, _streaming, _chunks: the two engines.
+    _classes: what multiclass and multilabel evaluation needs beside the
+        engines (per-class records, confusion matrices, log loss).
     _scores, _log_loss, _confusion, _numeric: smaller steps.
     _notes, _warnings: notes and `UndefinedMetricWarning`.
 """
@@ -59,6 +63,7 @@ from keras_roc.metrics.evaluation import (  # noqa: F401
     roc_curve,
 )
 from keras_roc.metrics.results import (  # noqa: F401
+    CalibrationCurve,
     OperatingPoint,
     ROCCurve,
     ROCResult,
@@ -73,6 +78,7 @@ __all__ = [
     "DEFAULT_MAX_CURVE_POINTS",
     "ROCCurve",
     "OperatingPoint",
+    "CalibrationCurve",
     "ROCResult",
     "UndefinedMetricWarning",
     "evaluate",

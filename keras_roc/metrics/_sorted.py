@@ -12,7 +12,15 @@ import math
 
 import numpy as np
 
-from keras_roc.metrics._engine import AUCVariance, _thin
+from keras_roc.metrics._engine import (
+    AUCVariance,
+    TargetPoints,
+    _no_useful_threshold,
+    _partial_area,
+    _standardized,
+    _thin,
+    _undefined_average_precision,
+)
 from keras_roc.metrics._numeric import _dot, _ratio
 from keras_roc.metrics.results import OperatingPoint, ROCCurve
 
@@ -32,6 +40,8 @@ class _BinaryCore:
     max_points: int | None
     threshold: float | None = None
     variance: bool = True
+    targets: tuple = (None, None)  # target specificity and sensitivity
+    max_fpr: float | None = None  # of the partial AUC (None: not wanted)
     _auc_variance: AUCVariance | None = dataclasses.field(default=None, init=False, repr=False)
 
     @property
@@ -81,6 +91,18 @@ class _BinaryCore:
         s01 = _dot(neg_in, (v01 - auc) ** 2) / (neg - 1.0)
         return AUCVariance(auc, float(s10 / pos + s01 / neg))
 
+    def average_precision(self):
+        """Exact average precision: each group holding positive weight adds
+        its share of the positive weight times its precision (a step sum
+        over distinct thresholds, as scikit-learn's)."""
+        if not self.defined:
+            return _undefined_average_precision(self.total_pos)
+        pos_in = np.diff(self.tps, prepend=0.0)
+        has_pos = pos_in > 0  # the others add nothing (and may be 0 / 0)
+        tps = self.tps[has_pos]
+        precision = tps / (tps + self.fps[has_pos])
+        return float(_dot(pos_in[has_pos] / self.total_pos, precision))
+
     def curve(self):
         """The ROC curve, with scikit-learn's `drop_intermediate=True`."""
         fps, tps, thresholds = self.fps, self.tps, self.thresholds
@@ -120,6 +142,28 @@ class _BinaryCore:
             _ratio(self.total_neg - fp, self.total_neg),
         )
 
+    def partial_auc(self):
+        """McClish's standardized partial AUC up to `max_fpr` (None: none)."""
+        if self.max_fpr is None:
+            return None
+        if not self.defined:
+            return math.nan
+        pos_in = np.diff(self.tps, prepend=0.0)
+        neg_in = np.diff(self.fps, prepend=0.0)
+        has_pos = pos_in > 0
+        limit = self.max_fpr * self.total_neg
+        area = _partial_area(pos_in[has_pos], neg_in[has_pos], self.fps[has_pos], limit)
+        return _standardized(area, self.total_pos, self.total_neg, self.max_fpr, self.auc_and_variance().auc)
+
+    def at_target(self, which):
+        """The best exact vertex at the target `which` (see `TargetPoints`)."""
+        points = TargetPoints(self.total_pos, self.total_neg, *self.targets)
+        if self.defined:
+            has_pos = np.diff(self.tps, prepend=0.0) > 0
+            index = np.flatnonzero(has_pos)
+            points.add(lambda i: self.thresholds[index[i]], self.tps[index], self.fps[index])
+        return points.point(which)
+
     def youden(self):
         """The threshold maximising sensitivity + specificity - 1."""
         if not self.defined:
@@ -127,7 +171,7 @@ class _BinaryCore:
         j = self.tps / self.total_pos - self.fps / self.total_neg
         best = int(np.argmax(j))
         if j[best] <= 0:  # no threshold beats calling everything negative
-            return OperatingPoint(math.inf, 0.0, 1.0)
+            return _no_useful_threshold(self.thresholds[0])
         return OperatingPoint(
             float(self.thresholds[best]),
             float(self.tps[best] / self.total_pos),
@@ -135,7 +179,9 @@ class _BinaryCore:
         )
 
 
-def _binary_core(positive, score, weight, max_points, *, threshold=None, variance=True):
+def _binary_core(
+    positive, score, weight, max_points, *, threshold=None, variance=True, targets=(None, None), max_fpr=None
+):
     """Sorts once and accumulates positive/negative weight per tied group.
 
     Args:
@@ -145,6 +191,9 @@ def _binary_core(positive, score, weight, max_points, *, threshold=None, varianc
         max_points: What `curve` thins to (None: every vertex).
         threshold: Where `point` is taken. Defaults to `None` (no point).
         variance: Whether the DeLong variance is wanted. Defaults to `True`.
+        targets: The target specificity and sensitivity of `at_target`.
+            Defaults to `(None, None)` (none).
+        max_fpr: The end of the partial AUC. Defaults to `None` (none).
     """
     order = np.argsort(score)[::-1]
     sorted_score = score[order]
@@ -168,4 +217,6 @@ def _binary_core(positive, score, weight, max_points, *, threshold=None, varianc
         max_points,
         threshold=threshold,
         variance=variance,
+        targets=targets,
+        max_fpr=max_fpr,
     )

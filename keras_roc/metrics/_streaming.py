@@ -27,7 +27,15 @@ from keras_roc.metrics._chunks import (
     _merged_unique,
     _ties_at_most,
 )
-from keras_roc.metrics._engine import AUCVariance, PointCounts
+from keras_roc.metrics._engine import (
+    AUCVariance,
+    PointCounts,
+    TargetPoints,
+    _no_useful_threshold,
+    _partial_area,
+    _standardized,
+    _undefined_average_precision,
+)
 from keras_roc.metrics._numeric import _dot, _ratio
 from keras_roc.metrics.results import OperatingPoint, ROCCurve
 
@@ -250,7 +258,18 @@ class _StreamCore:
     and `_subset_core` do this.
     """
 
-    def __init__(self, total_pos, total_neg, max_points, *, variance=True, youden=False, point=None):
+    def __init__(
+        self,
+        total_pos,
+        total_neg,
+        max_points,
+        *,
+        variance=True,
+        youden=False,
+        point=None,
+        targets=(None, None),
+        max_fpr=None,
+    ):
         self.total_pos, self.total_neg = float(total_pos), float(total_neg)
         self._point = point
         self._auc = self._variance = math.nan
@@ -258,6 +277,10 @@ class _StreamCore:
         self._n_pos, self._n_neg = int(total_pos), int(total_neg)
         self._variance_wanted, self._youden_wanted = variance, youden
         self._twice_area = 0  # 2 * n_pos * n_neg * AUC, an exact integer
+        self._precision_sum = 0.0  # sum over positives of their group's precision
+        self._targets = TargetPoints(self._n_pos, self._n_neg, *targets)
+        self._max_fpr, self._partial_area = max_fpr, 0.0
+        self._top = None  # the highest score
         self._v10, self._v01 = _Moments(), _Moments()
         self._curve_stream = _CurveStream(self._n_pos, self._n_neg, max_points)
         self._tp_above = self._fp_above = 0  # counts above the current chunk
@@ -283,6 +306,8 @@ class _StreamCore:
         fps = np.cumsum(neg_in)
         fps += self._fp_above
         groups = _TieGroups(lambda i: values[starts[last - i]], tps, fps, pos_in, neg_in)
+        if self._top is None:
+            self._top = values[starts[last]]
         self._curve_stream.add(groups)
         self._add_positive_groups(groups.take(last - np.flatnonzero(pos_count)[::-1]), int(fps[-1]))
         self._tp_above, self._fp_above = int(tps[-1]), int(fps[-1])
@@ -296,6 +321,7 @@ class _StreamCore:
         O((positives + ties) log n) after the sort, not O(n).
         """
         n_pos, m = self._n_pos, values.size
+        self._top = values[-1]
         special = _merged_unique((positives, values[tie]))
         lo = np.searchsorted(values, special, side="left")
         hi = np.searchsorted(values, special, side="right")
@@ -324,6 +350,11 @@ class _StreamCore:
         outranked = 2 * (self._n_neg - fps_k) + neg_k
         area = int(_dot(pos_k, outranked))
         self._twice_area += area
+        # Average precision: each positive counts its group's precision.
+        self._precision_sum += float(_dot(pos_k, tps_k / (tps_k + fps_k)))
+        self._targets.add(thresholds_at, tps_k, fps_k)
+        if self._max_fpr is not None:
+            self._partial_area += _partial_area(pos_k, neg_k, fps_k, self._max_fpr * self._n_neg)
         if self._variance_wanted:
             self._add_moments(groups, fps_end, outranked, area)
         if self._youden_wanted and pos_k.size:
@@ -368,7 +399,7 @@ class _StreamCore:
         if self._youden_wanted:
             best = self._best
             self._youden = (
-                OperatingPoint(math.inf, 0.0, 1.0)
+                _no_useful_threshold(self._top)
                 if self._best_j <= 0
                 else OperatingPoint(
                     float(best.threshold),
@@ -380,6 +411,12 @@ class _StreamCore:
     def auc_and_variance(self):
         """Exact AUC and its DeLong variance (NaN when undefined)."""
         return AUCVariance(self._auc, self._variance)
+
+    def average_precision(self):
+        """Exact average precision, summed in the pass over positives."""
+        if not self.defined:
+            return _undefined_average_precision(self.total_pos)
+        return self._precision_sum / self._n_pos
 
     def curve(self):
         """The curve, built in the pass."""
@@ -394,6 +431,18 @@ class _StreamCore:
             _ratio(self._point.tp, self.total_pos),
             _ratio(self.total_neg - self._point.fp, self.total_neg),
         )
+
+    def at_target(self, which):
+        """The best exact vertex at the target `which` (see `TargetPoints`)."""
+        return self._targets.point(which)
+
+    def partial_auc(self):
+        """McClish's standardized partial AUC up to `max_fpr` (None: none)."""
+        if self._max_fpr is None:
+            return None
+        if not self.defined:
+            return math.nan
+        return _standardized(self._partial_area, self._n_pos, self._n_neg, self._max_fpr, self._auc)
 
     def youden(self):
         """The threshold maximising sensitivity + specificity - 1."""
@@ -432,7 +481,7 @@ def _stream_core(source, max_points, **wanted):
     """A `_StreamCore` fed chunk by chunk from a `_ChunkSource`.
 
     `wanted`: the keyword arguments of `_StreamCore` (`variance`, `youden`,
-    `point`).
+    `point`, `targets`, `max_fpr`).
     """
     core = _StreamCore(source.total_pos, source.total_neg, max_points, **wanted)
     if core.defined:
@@ -444,24 +493,27 @@ def _stream_core(source, max_points, **wanted):
     return core
 
 
-def _subset_core(values, positives, max_points, score_nbytes):
+def _subset_core(values, positives, max_points, score_nbytes, targets=(None, None), max_fpr=None):
     """Engine of all the scores against the positives' scores, both sorted.
 
     Sparse (see `_StreamCore.add_sparse`) when positives and ties are rare,
     as for one class of many; streamed otherwise. `score_nbytes`, the size
-    of the whole score array, sets the chunk size.
+    of the whole score array, sets the chunk size; `targets`, the target
+    specificity and sensitivity of `at_target`, and `max_fpr`, the end of
+    the partial AUC (default: none).
     """
     n_pos, n_neg = positives.size, values.size - positives.size
     rare = values.size * _SPARSE_FRACTION
     if 0 < n_pos <= rare and n_neg > 0 and _ties_at_most(values, rare - n_pos):
-        core = _StreamCore(n_pos, n_neg, max_points)
+        core = _StreamCore(n_pos, n_neg, max_points, targets=targets, max_fpr=max_fpr)
         core.add_sparse(values, positives, np.flatnonzero(values[1:] == values[:-1]))
         core.finish()
         return core
-    return _merged_rows_core([values], positives, max_points, score_nbytes)
+    return _merged_rows_core([values], positives, max_points, score_nbytes, targets=targets, max_fpr=max_fpr)
 
 
-def _merged_rows_core(rows, positives, max_points, score_nbytes, variance=True):
+def _merged_rows_core(rows, positives, max_points, score_nbytes, variance=True, targets=(None, None), max_fpr=None):
     """Engine of every entry of the sorted `rows` against the sorted
     `positives` among them, streamed from `_chunks._merged_rows_chunks`."""
-    return _stream_core(_merged_rows_chunks(rows, positives, score_nbytes), max_points, variance=variance)
+    source = _merged_rows_chunks(rows, positives, score_nbytes)
+    return _stream_core(source, max_points, variance=variance, targets=targets, max_fpr=max_fpr)

@@ -36,10 +36,11 @@ class _ClassAverages:
 @dataclasses.dataclass(frozen=True)
 class _MicroAverage:
     """The micro-averaged AUC and curve (None: no positive or no negative
-    entry)."""
+    entry), and average precision (NaN: no positive entry)."""
 
     auc: float
     curve: ROCCurve | None
+    average_precision: float = math.nan
 
 
 def _class_averages(per_class_auc, prevalence):
@@ -87,8 +88,17 @@ def _micro_weighted(task, labels, scores, weight, max_points):
 def _micro_average(engine):
     """The `_MicroAverage` of a micro engine."""
     if not engine.defined:
-        return _MicroAverage(math.nan, None)
-    return _MicroAverage(engine.auc_and_variance().auc, engine.curve())
+        return _MicroAverage(math.nan, None, engine.average_precision())
+    return _MicroAverage(engine.auc_and_variance().auc, engine.curve(), engine.average_precision())
+
+
+def _macro_average_precision(per_class):
+    """Mean of the defined (finite) per-class values (name to value): for
+    the average precision, the classes with positives. NaN if there is
+    none."""
+    values = np.array(list(per_class.values()), dtype=np.float64)
+    defined = np.isfinite(values)
+    return float(values[defined].mean()) if defined.any() else math.nan
 
 
 def _macro_curve(curves, auc_macro, max_points):

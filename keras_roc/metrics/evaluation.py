@@ -21,29 +21,36 @@ from typing import NamedTuple
 
 import numpy as np
 
+from keras_roc.metrics._calibration import _calibration
 from keras_roc.metrics._chunks import _binary_chunks
-from keras_roc.metrics._confusion import (
-    _binary_confusion,
-    _confusion,
-    _lowest_at_least,
-    _row_argmax,
+from keras_roc.metrics._classes import (
+    _before_sorting,
+    _class_rows,
+    _if_asked,
+    _multi_confusion,
+    _nan_point,
+    _PerClass,
+    _positive_of,
+    _undefined_classes,
 )
+from keras_roc.metrics._confusion import _binary_confusion, _lowest_at_least
 from keras_roc.metrics._engine import PointCounts
-from keras_roc.metrics._log_loss import _binary_log_loss, _clipped_log, _weighted_mean
+from keras_roc.metrics._log_loss import _binary_log_loss
 from keras_roc.metrics._notes import _EvaluationNotes
-from keras_roc.metrics._scores import _columns, _probabilities
+from keras_roc.metrics._scores import _probabilities
 from keras_roc.metrics._sorted import _binary_core
 from keras_roc.metrics._streaming import _stream_core, _subset_core
 from keras_roc.metrics._warnings import warn_undefined
 from keras_roc.metrics.averaging import (
     _class_averages,
+    _macro_average_precision,
     _macro_curve,
     _micro_average,
     _micro_unweighted,
     _micro_weighted,
     _MicroAverage,
 )
-from keras_roc.metrics.results import OperatingPoint, ROCCurve, ROCResult, _nan_curve
+from keras_roc.metrics.results import ROCCurve, ROCResult, _nan_curve
 from keras_roc.metrics.validation import (
     EvaluationOptions,
     check_max_curve_points,
@@ -68,6 +75,9 @@ def evaluate(
     threshold=0.5,
     confidence=0.95,
     max_curve_points=DEFAULT_MAX_CURVE_POINTS,
+    max_fpr=None,
+    target_specificity=None,
+    target_sensitivity=None,
 ):
     """Exact ROC analysis of a classifier's scores.
 
@@ -104,6 +114,20 @@ def evaluate(
         max_curve_points: Curves with more vertices are thinned to this many
             exact vertices for drawing; `None` keeps every vertex. The AUC
             always comes from the exact curve. Defaults to `2000`.
+        max_fpr: A false positive rate in (0, 1]: McClish's standardized
+            partial AUC up to it, from the exact curve, as
+            `roc_auc_score(max_fpr=...)` (`partial_auc`, per class and macro
+            for multiclass and multilabel). Defaults to `None` (not
+            computed).
+        target_specificity: A rate in [0, 1]: report the exact curve's
+            vertex with the highest sensitivity among those with
+            specificity `>=` it (ties: the highest threshold), as
+            `at_specificity` (binary) or `per_class_at_specificity`.
+            Defaults to `None` (not computed).
+        target_sensitivity: A rate in [0, 1]: the vertex with the highest
+            specificity among those with sensitivity `>=` it (ties: the
+            highest threshold), as `at_sensitivity` or
+            `per_class_at_sensitivity`. Defaults to `None`.
 
     Returns:
         A frozen `ROCResult`.
@@ -139,6 +163,9 @@ def evaluate(
         threshold=threshold,
         confidence=confidence,
         max_curve_points=max_curve_points,
+        max_fpr=max_fpr,
+        target_specificity=target_specificity,
+        target_sensitivity=target_sensitivity,
     )
     warn_undefined(result.notes)
     return result
@@ -157,6 +184,9 @@ def _evaluate(
     max_curve_points=DEFAULT_MAX_CURVE_POINTS,
     overwrite_scores=False,
     interval_notes=True,
+    max_fpr=None,
+    target_specificity=None,
+    target_sensitivity=None,
 ):
     """`evaluate` without the warning: notes are returned in the result.
 
@@ -169,7 +199,7 @@ def _evaluate(
     memory of multiclass and multilabel evaluation. Its contents are
     undefined afterwards. Other inputs are copied as usual.
     """
-    options = check_options(threshold, confidence, max_curve_points)
+    options = check_options(threshold, confidence, max_curve_points, target_specificity, target_sensitivity, max_fpr)
     data = validate(y_true, y_score, task, class_names, sample_weight)
     return _evaluate_checked(
         data,
@@ -196,6 +226,8 @@ class _Problem:
         options: The checked `EvaluationOptions`.
         z: The normal quantile of the intervals' confidence.
         notes: The `_EvaluationNotes` being collected.
+        calibration: `(brier_score, calibration_error, CalibrationCurve)`,
+            computed before any sorting (`_calibration`).
     """
 
     task: str
@@ -208,10 +240,20 @@ class _Problem:
     options: EvaluationOptions
     z: float
     notes: _EvaluationNotes
+    calibration: tuple = (math.nan, math.nan, None)
+
+    @property
+    def targets(self):
+        """The target specificity and sensitivity (None: not asked)."""
+        return (self.options.target_specificity, self.options.target_sensitivity)
 
     def common_fields(self):
         """The fields of `ROCResult` every task fills the same way."""
+        brier, ece, record = self.calibration
         return dict(
+            brier_score=brier,
+            calibration_error=ece,
+            calibration=record,
             class_names=self.names,
             n_samples=int(self.scores.shape[0]),
             threshold=float(self.options.threshold),
@@ -224,17 +266,20 @@ def _evaluate_checked(data, options, *, from_logits=False, overwrite_scores=Fals
     `EvaluationOptions` (for callers that use the checked inputs too)."""
     notes = _EvaluationNotes(weighted=data.weight is not None, intervals=interval_notes)
     scores = _probabilities(data.task, data.scores, from_logits)
+    finite = _input_notes(scores, data.weight, notes)
     problem = _Problem(
         task=data.task,
         labels=data.labels,
         scores=scores,
         weight=data.weight,
         names=data.names,
-        finite=_input_notes(scores, data.weight, notes),
+        finite=finite,
         log_dtype=np.float64 if from_logits else data.scores.dtype,
         options=options,
         z=_normal_quantile(options.confidence),
         notes=notes,
+        # Before any sorting: the scores may be sorted in place later.
+        calibration=_calibration(data.task, data.labels, scores, data.weight) if finite else (math.nan,) * 2 + (None,),
     )
     if problem.task == "binary":
         return _evaluate_binary(problem)
@@ -316,6 +361,7 @@ def _evaluate_binary(problem):
     point at the threshold and its Youden optimum."""
     names, scores, weight = problem.names, problem.scores, problem.weight
     threshold, max_points = problem.options.threshold, problem.options.max_curve_points
+    max_fpr = problem.options.max_fpr
     positive = problem.labels == 1
     # Compare as real numbers, as the operating point does (a float32 score
     # equal to float32(0.7) is below the threshold 0.7).
@@ -330,9 +376,11 @@ def _evaluate_binary(problem):
         # The confusion matrix counted `scores >= bound`, exactly as the
         # operating point does: tp and fp are its right column.
         point = PointCounts(threshold, int(cm[1, 1]), int(cm[0, 1]))
-        engine = _stream_core(source, max_points, youden=True, point=point)
+        engine = _stream_core(source, max_points, youden=True, point=point, targets=problem.targets, max_fpr=max_fpr)
     else:
-        engine = _binary_core(positive, scores, weight, max_points, threshold=threshold)
+        engine = _binary_core(
+            positive, scores, weight, max_points, threshold=threshold, targets=problem.targets, max_fpr=max_fpr
+        )
     roc = _class_problem(names[1], engine, problem.z, problem.notes)
     return ROCResult(
         task="binary",
@@ -344,10 +392,16 @@ def _evaluate_binary(problem):
         auc_weighted=None,
         per_class_auc={names[1]: roc.auc},
         per_class_ci={names[1]: roc.ci},
+        average_precision=engine.average_precision(),
+        per_class_average_precision={names[1]: engine.average_precision()},
         log_loss=log_loss,
         confusion_matrix=cm,
         at_threshold=engine.point(),
         youden=engine.youden(),
+        partial_auc=engine.partial_auc(),
+        per_class_partial_auc=None if max_fpr is None else {names[1]: engine.partial_auc()},
+        at_specificity=engine.at_target("specificity"),
+        at_sensitivity=engine.at_target("sensitivity"),
         curves={names[1]: roc.curve},
         notes=tuple(problem.notes.messages),
         **problem.common_fields(),
@@ -367,42 +421,25 @@ def _undefined_binary(problem, cm):
         auc_weighted=None,
         per_class_auc={names[1]: nan},
         per_class_ci={names[1]: (nan, nan)},
+        average_precision=nan,
+        per_class_average_precision={names[1]: nan},
         log_loss=nan,
         confusion_matrix=cm,
         at_threshold=_nan_point(problem.options.threshold),
         youden=_nan_point(nan),
+        partial_auc=None if problem.options.max_fpr is None else nan,
+        per_class_partial_auc=None if problem.options.max_fpr is None else {names[1]: nan},
+        at_specificity=None if problem.targets[0] is None else _nan_point(nan),
+        at_sensitivity=None if problem.targets[1] is None else _nan_point(nan),
         curves={names[1]: _nan_curve()},
         notes=tuple(problem.notes.messages),
         **problem.common_fields(),
     )
 
 
-def _nan_point(threshold):
-    return OperatingPoint(threshold, math.nan, math.nan)
-
-
 # ----------------------------------------------------------------------------
 # Multiclass and multilabel tasks
 # ----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class _PerClass:
-    """Each class's AUC, interval and curve (by name), and positive weight."""
-
-    auc: dict
-    ci: dict
-    curves: dict
-    prevalence: list
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class _Unsorted:
-    """What needs the scores before they are sorted: the log loss and, when
-    unweighted, the positive entries' scores (for the micro average)."""
-
-    log_loss: float
-    micro_positives: np.ndarray | None
 
 
 def _evaluate_multi(problem, overwrite=False):
@@ -448,6 +485,8 @@ def _evaluate_multi(problem, overwrite=False):
         auc_weighted=averages.weighted,
         per_class_auc=classes.auc,
         per_class_ci=classes.ci,
+        average_precision_micro=micro.average_precision,
+        **_class_extras(problem, classes),
         log_loss=log_loss,
         confusion_matrix=cm,
         at_threshold=None,
@@ -458,52 +497,27 @@ def _evaluate_multi(problem, overwrite=False):
     )
 
 
-def _positive_of(problem, c):
-    """Whether each sample is a positive of class (or label) `c`."""
-    if problem.task == "multiclass":
-        return problem.labels == c
-    return problem.labels[:, c] == 1
-
-
-def _multi_confusion(problem):
-    """Multiclass: the confusion matrix of the argmax. Multilabel: each
-    label's `[[tn, fp], [fn, tp]]` at the threshold."""
-    scores, weight = problem.scores, problem.weight
-    n_classes = scores.shape[1]
-    if problem.task == "multiclass":
-        return _confusion(problem.labels, _row_argmax(scores), n_classes, weight)
-    bound = _lowest_at_least(problem.options.threshold, scores.dtype)
-    return np.stack(
-        [_binary_confusion(_positive_of(problem, c), scores[:, c] >= bound, weight) for c in range(n_classes)]
+def _class_extras(problem, classes):
+    """The `ROCResult` fields of the per-class average precision, partial
+    AUC and target points, and their macro averages."""
+    ap_macro = _macro_average_precision(classes.average_precision)
+    max_fpr, (specificity, sensitivity) = problem.options.max_fpr, problem.targets
+    return dict(
+        average_precision=ap_macro,
+        average_precision_macro=ap_macro,
+        per_class_average_precision=classes.average_precision,
+        partial_auc=None if max_fpr is None else _macro_average_precision(classes.partial_auc),
+        per_class_partial_auc=_if_asked(max_fpr, classes.partial_auc),
+        per_class_at_specificity=_if_asked(specificity, classes.at_specificity),
+        per_class_at_sensitivity=_if_asked(sensitivity, classes.at_sensitivity),
     )
-
-
-def _before_sorting(problem):
-    """The `_Unsorted` of finite scores."""
-    labels, scores, weight, dtype = problem.labels, problem.scores, problem.weight, problem.log_dtype
-    if problem.task == "multiclass":
-        chosen = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
-        log_loss = _weighted_mean(-_clipped_log(chosen, dtype), weight)
-        return _Unsorted(log_loss, chosen if weight is None else None)
-    log_loss = float(
-        np.mean([_binary_log_loss(labels[:, c] == 1, scores[:, c], weight, dtype) for c in range(scores.shape[1])])
-    )
-    return _Unsorted(log_loss, scores[labels == 1] if weight is None else None)
-
-
-def _class_rows(scores, weight, overwrite):
-    """One contiguous row per class: the scores themselves when the caller
-    gave them up (`overwrite`, unweighted, a writeable column-major array),
-    else a copy."""
-    in_place = overwrite and weight is None and scores.flags.f_contiguous and scores.flags.writeable
-    return scores.T if in_place else _columns(scores)
 
 
 def _per_class(problem, rows):
     """Each class's problem against the rest. Unweighted, each row is
     sorted in place and streamed; weighted, sorted with its weights."""
-    weight, max_points = problem.weight, problem.options.max_curve_points
-    classes = _PerClass({}, {}, {}, [])
+    weight, max_points, max_fpr = problem.weight, problem.options.max_curve_points, problem.options.max_fpr
+    classes = _PerClass({}, {}, {}, [], {}, {}, {}, {})
     for c, name in enumerate(problem.names):
         positive = _positive_of(problem, c)
         row = rows[c]
@@ -511,24 +525,17 @@ def _per_class(problem, rows):
             positives = row[positive]
             positives.sort()
             row.sort()
-            engine = _subset_core(row, positives, max_points, problem.scores.nbytes)
+            engine = _subset_core(row, positives, max_points, problem.scores.nbytes, problem.targets, max_fpr)
         else:
-            engine = _binary_core(positive, row, weight, max_points)
+            engine = _binary_core(positive, row, weight, max_points, targets=problem.targets, max_fpr=max_fpr)
         roc = _class_problem(name, engine, problem.z, problem.notes)
         classes.auc[name], classes.ci[name], classes.curves[name] = roc.auc, roc.ci, roc.curve
         classes.prevalence.append(engine.total_pos)
+        classes.average_precision[name] = engine.average_precision()
+        classes.at_specificity[name] = engine.at_target("specificity")
+        classes.at_sensitivity[name] = engine.at_target("sensitivity")
+        classes.partial_auc[name] = engine.partial_auc()
     return classes
-
-
-def _undefined_classes(names):
-    """The `_PerClass` of scores that are not all finite."""
-    nan = math.nan
-    return _PerClass(
-        {name: nan for name in names},
-        {name: (nan, nan) for name in names},
-        {name: _nan_curve() for name in names},
-        [0.0] * len(names),
-    )
 
 
 # ----------------------------------------------------------------------------

@@ -76,6 +76,32 @@ def _nan_curve():
 
 
 @dataclasses.dataclass(frozen=True)
+class CalibrationCurve(_Picklable):
+    """Reliability data: equal-width bins of predicted probabilities.
+
+    See `ROCResult.calibration_error` for what is binned. Arrays are
+    read-only, float64.
+
+    Attributes:
+        bin_edges: The `n_bins + 1` edges on [0, 1].
+        mean_predicted: Weighted mean predicted probability per bin (NaN
+            for an empty bin).
+        observed_frequency: Weighted share of hits (positives, or correct
+            top classes) per bin (NaN for an empty bin).
+        weight: Number of samples (or entries, or their weight) per bin.
+    """
+
+    bin_edges: np.ndarray
+    mean_predicted: np.ndarray
+    observed_frequency: np.ndarray
+    weight: np.ndarray
+
+    def __post_init__(self):
+        for field in dataclasses.fields(self):
+            object.__setattr__(self, field.name, _readonly(getattr(self, field.name)))
+
+
+@dataclasses.dataclass(frozen=True)
 class OperatingPoint:
     """Sensitivity and specificity of a binary test at one threshold.
 
@@ -93,6 +119,11 @@ class OperatingPoint:
     def youden_j(self) -> float:
         """Youden's J statistic, `sensitivity + specificity - 1`."""
         return self.sensitivity + self.specificity - 1.0
+
+
+def _or_nan(value):
+    """A value that may be None (results made before it existed) as a float."""
+    return math.nan if value is None else value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,6 +157,52 @@ class ROCResult(_Picklable):
         youden: Binary only: the operating point maximising Youden's J.
         curves: Class name to `ROCCurve`; multiclass and multilabel also
             have `"micro"` and `"macro"`.
+        average_precision: The headline average precision (as scikit-learn's
+            `average_precision_score`): binary, of the positive class;
+            multiclass and multilabel, the macro average. Defaults to NaN.
+        average_precision_micro: Average precision of every (sample, class)
+            entry (multiclass: one-hot entries), as scikit-learn's
+            `average="micro"`; None for binary. Defaults to `None`.
+        average_precision_macro: Mean of the per-class average precisions
+            of the classes with positives; None for binary. Defaults to
+            `None`.
+        per_class_average_precision: Class name to one-vs-rest average
+            precision (binary: the positive class only); NaN for a class
+            without positives. Defaults to an empty mapping.
+        partial_auc: When `max_fpr` was given: McClish's standardized
+            partial AUC up to it (binary), or the macro average of the
+            defined per-class ones. None otherwise. Defaults to `None`.
+        per_class_partial_auc: When `max_fpr` was given: class name to its
+            one-vs-rest standardized partial AUC (binary: the positive
+            class only). None otherwise. Defaults to `None`.
+        at_specificity: Binary, when `target_specificity` was given: the
+            exact curve's vertex with the highest sensitivity among those
+            with specificity `>=` the target (ties: the highest threshold).
+            None otherwise. Defaults to `None`.
+        at_sensitivity: Binary, when `target_sensitivity` was given: the
+            vertex with the highest specificity among those with
+            sensitivity `>=` the target (ties: the highest threshold). None
+            otherwise. Defaults to `None`.
+        per_class_at_specificity: Multiclass and multilabel, when
+            `target_specificity` was given: class name to that vertex of
+            its one-vs-rest curve (NaN point for an undefined class). None
+            otherwise. Defaults to `None`.
+        per_class_at_sensitivity: The same for `target_sensitivity`.
+            Defaults to `None`.
+        brier_score: As scikit-learn's `brier_score_loss` (default
+            scaling): binary, the mean squared error of the positive
+            probability; multiclass, the mean squared distance of the
+            probability row to the one-hot truth (range [0, 2]); multilabel,
+            the mean over labels of the binary Brier score. NaN when a score
+            is not a probability. Defaults to NaN.
+        calibration_error: Expected calibration error over 10 equal-width
+            bins on [0, 1]: binary, of the positive-class probability;
+            multiclass, of the top-class probability against accuracy;
+            multilabel, of every (sample, label) entry. Each bin counts by
+            its share of the samples (entries; their weight if weighted).
+            NaN when a score is not a probability. Defaults to NaN.
+        calibration: The `CalibrationCurve` of those bins, or None (scores
+            that are not probabilities). Defaults to `None`.
         notes: Why some values are undefined, and which DeLong intervals
             say nothing (NaN or zero width); also issued as an
             `UndefinedMetricWarning`. A note about several classes names at
@@ -151,12 +228,30 @@ class ROCResult(_Picklable):
     youden: OperatingPoint | None
     curves: Mapping[str, ROCCurve]
     notes: tuple = ()
+    # Added later: defaults keep older constructions and pickles working.
+    average_precision: float = math.nan
+    average_precision_micro: float | None = None
+    average_precision_macro: float | None = None
+    per_class_average_precision: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    partial_auc: float | None = None
+    per_class_partial_auc: Mapping[str, float] | None = None
+    at_specificity: OperatingPoint | None = None
+    at_sensitivity: OperatingPoint | None = None
+    per_class_at_specificity: Mapping[str, OperatingPoint] | None = None
+    per_class_at_sensitivity: Mapping[str, OperatingPoint] | None = None
+    brier_score: float = math.nan
+    calibration_error: float = math.nan
+    calibration: CalibrationCurve | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "confusion_matrix", _readonly(self.confusion_matrix))
-        for name in ("per_class_auc", "per_class_ci", "curves"):
+        for name in ("per_class_auc", "per_class_ci", "curves", "per_class_average_precision"):
             value = getattr(self, name)
             object.__setattr__(self, name, types.MappingProxyType(dict(value)))
+        for name in ("per_class_partial_auc", "per_class_at_specificity", "per_class_at_sensitivity"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, types.MappingProxyType(dict(value)))
 
     @property
     def curve(self) -> ROCCurve:
@@ -168,10 +263,16 @@ class ROCResult(_Picklable):
     def scalars(self) -> dict:
         """Scalar metrics as a flat `dict` of Python floats.
 
-        Keys: `roc_auc`, `log_loss`; multiclass and multilabel add
-        `roc_auc_micro`, `roc_auc_macro`, `roc_auc_weighted`; binary adds
+        Keys: `roc_auc`, `log_loss`, `average_precision`, `brier_score`,
+        `calibration_error`; multiclass and
+        multilabel add `roc_auc_micro`, `roc_auc_macro`, `roc_auc_weighted`,
+        `average_precision_micro`, `average_precision_macro`; with
+        `max_fpr`, `roc_auc_partial`; binary adds
         `roc_auc_ci_low`, `roc_auc_ci_high`, `sensitivity`, `specificity`,
-        `youden_threshold`, `youden_sensitivity`, `youden_specificity`.
+        `youden_threshold`, `youden_sensitivity`, `youden_specificity`,
+        and, when those targets were given, `sensitivity_at_specificity`
+        and `threshold_at_specificity`, `specificity_at_sensitivity` and
+        `threshold_at_sensitivity`.
         """
         out = {"roc_auc": self.auc}
         if self.task != "binary":
@@ -179,6 +280,14 @@ class ROCResult(_Picklable):
             out["roc_auc_macro"] = self.auc_macro
             out["roc_auc_weighted"] = self.auc_weighted
         out["log_loss"] = self.log_loss
+        out["average_precision"] = self.average_precision
+        out["brier_score"] = self.brier_score
+        out["calibration_error"] = self.calibration_error
+        if self.partial_auc is not None:
+            out["roc_auc_partial"] = self.partial_auc
+        if self.task != "binary":
+            out["average_precision_micro"] = _or_nan(self.average_precision_micro)
+            out["average_precision_macro"] = _or_nan(self.average_precision_macro)
         if self.task == "binary":
             out["roc_auc_ci_low"], out["roc_auc_ci_high"] = self.auc_ci
             out["sensitivity"] = self.at_threshold.sensitivity
@@ -186,6 +295,12 @@ class ROCResult(_Picklable):
             out["youden_threshold"] = self.youden.threshold
             out["youden_sensitivity"] = self.youden.sensitivity
             out["youden_specificity"] = self.youden.specificity
+            if self.at_specificity is not None:
+                out["sensitivity_at_specificity"] = self.at_specificity.sensitivity
+                out["threshold_at_specificity"] = self.at_specificity.threshold
+            if self.at_sensitivity is not None:
+                out["specificity_at_sensitivity"] = self.at_sensitivity.specificity
+                out["threshold_at_sensitivity"] = self.at_sensitivity.threshold
         return {key: float(value) for key, value in out.items()}
 
     def __str__(self):
@@ -202,11 +317,27 @@ class ROCResult(_Picklable):
                 f"  Youden's optimum {best.threshold:.4g}: sensitivity"
                 f" {best.sensitivity:.3f}, specificity {best.specificity:.3f}"
             )
+            for label, point in (("specificity", self.at_specificity), ("sensitivity", self.at_sensitivity)):
+                if point is not None:
+                    lines.append(
+                        f"  at target {label} {point.threshold:.4g}: sensitivity"
+                        f" {point.sensitivity:.3f}, specificity {point.specificity:.3f}"
+                    )
         else:
             lines.append(
                 f"  AUC macro {self.auc_macro:.4f}  micro {self.auc_micro:.4f}  weighted {self.auc_weighted:.4f}"
             )
             for name, value in self.per_class_auc.items():
                 lines.append(f"    {name:<12} {value:.4f}")
+        if self.task == "binary":
+            lines.append(f"  AP        {self.average_precision:.4f}")
+        else:
+            lines.append(
+                f"  AP macro  {_or_nan(self.average_precision_macro):.4f}"
+                f"  micro {_or_nan(self.average_precision_micro):.4f}"
+            )
+        if self.partial_auc is not None:
+            lines.append(f"  partial AUC (standardized) {self.partial_auc:.4f}")
         lines.append(f"  log loss  {self.log_loss:.4f}")
+        lines.append(f"  Brier     {self.brier_score:.4f}  ECE {self.calibration_error:.4f}")
         return "\n".join(lines)

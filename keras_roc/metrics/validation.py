@@ -68,11 +68,17 @@ class EvaluationOptions:
             quantile is computed from it as given (a NumPy float32 level
             gives a float32 quantile argument).
         max_curve_points: An int >= 2, or None.
+        target_specificity: A float in [0, 1], or None (no point asked).
+        target_sensitivity: A float in [0, 1], or None (no point asked).
+        max_fpr: A float in (0, 1], or None (no partial AUC).
     """
 
     threshold: float
     confidence: float
     max_curve_points: int | None
+    target_specificity: float | None = None
+    target_sensitivity: float | None = None
+    max_fpr: float | None = None
 
 
 # ----------------------------------------------------------------------------
@@ -113,6 +119,30 @@ def check_probability_threshold(value):
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
         raise ValueError(f"`threshold` must be a probability in [0, 1]. Received threshold={value!r}.")
+    return float(value)
+
+
+def check_target(value, name):
+    """Returns None, or a real `value` in [0, 1] (not a boolean) as a float.
+
+    Args:
+        value: The target rate (`target_specificity` or
+            `target_sensitivity`), or None.
+        name: Its argument name, for the error message.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
+        raise ValueError(f"`{name}` must be a rate in [0, 1] or None. Received {name}={value!r}.")
+    return float(value)
+
+
+def check_max_fpr(value):
+    """Returns None, or a real `value` in (0, 1] (not a boolean) as a float."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 < value <= 1:
+        raise ValueError(f"`max_fpr` must be a false positive rate in (0, 1] or None. Received max_fpr={value!r}.")
     return float(value)
 
 
@@ -172,11 +202,14 @@ def check_class_names(value):
         ) from None
 
 
-def check_options(threshold, confidence, max_curve_points):
+def check_options(
+    threshold, confidence, max_curve_points, target_specificity=None, target_sensitivity=None, max_fpr=None
+):
     """Checks the options of `evaluate`; returns them as `EvaluationOptions`.
 
-    A boolean anywhere is reported first, then `confidence`, `threshold`
-    and `max_curve_points`, in that order.
+    A boolean anywhere is reported first, then `confidence`, `threshold`,
+    `max_curve_points`, the targets and `max_fpr`, in that order. The
+    targets and `max_fpr` default to `None` (not computed).
     """
     for name, value in (("confidence", confidence), ("threshold", threshold), ("max_curve_points", max_curve_points)):
         _reject_boolean(value, name)
@@ -185,6 +218,9 @@ def check_options(threshold, confidence, max_curve_points):
         threshold=check_threshold(threshold),
         confidence=confidence,
         max_curve_points=check_max_curve_points(max_curve_points),
+        target_specificity=check_target(target_specificity, "target_specificity"),
+        target_sensitivity=check_target(target_sensitivity, "target_sensitivity"),
+        max_fpr=check_max_fpr(max_fpr),
     )
 
 

@@ -799,3 +799,64 @@ def test_import_pulls_in_neither_keras_nor_pyplot():
 def test_docstring_examples_run():
     failures, attempted = doctest.testmod(figures, optionflags=doctest.ELLIPSIS)
     assert attempted >= 8 and failures == 0
+
+
+# ----------------------------------------------------------------------------
+# plot_calibration
+# ----------------------------------------------------------------------------
+
+
+def test_calibration_figure_draws_the_reliability_data():
+    y, s = binary_data(11)
+    result = keras_roc.evaluate(y, s)
+    figure = figures.plot_calibration(result, title="calibrated?")
+    assert isinstance(figure, Figure)
+    render(figure)
+    ax = figure.axes[0]
+    (curve,) = lines(ax, "reliability")
+    filled = result.calibration.weight > 0
+    assert np.allclose(curve.get_xdata(), result.calibration.mean_predicted[filled])
+    assert np.allclose(curve.get_ydata(), result.calibration.observed_frequency[filled])
+    (diagonal,) = lines(ax, "diagonal")
+    assert list(diagonal.get_xdata()) == [0.0, 1.0]
+    bars = [p for axes in figure.axes for p in axes.patches if p.get_gid() == "bin-weight"]
+    assert [b.get_height() for b in bars] == pytest.approx(result.calibration.weight.tolist())
+    assert ax.get_title() == "calibrated?"
+    assert f"ECE {result.calibration_error:.3f}" in ax.get_legend().get_texts()[1].get_text()
+    assert keras_roc.plot_calibration is figures.plot_calibration
+
+
+def test_calibration_figure_on_given_axes_and_errors():
+    figure = Figure()
+    ax = figure.add_subplot()
+    y = np.array([0, 1, 2, 1])
+    p = np.eye(3)[[0, 1, 2, 0]] * 0.7 + 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", keras_roc.UndefinedMetricWarning)
+        result = keras_roc.evaluate(y, p)
+    assert figures.plot_calibration(result, ax=ax) is figure
+    assert ax.get_title() == "Reliability diagram"
+    with pytest.raises(TypeError, match="ROCResult"):
+        figures.plot_calibration(p)
+    with pytest.raises(TypeError, match="ax"):
+        figures.plot_calibration(result, ax="axes")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", keras_roc.UndefinedMetricWarning)
+        undefined = keras_roc.evaluate([0, 1, 1], [0.1, np.nan, 0.5])
+    with pytest.raises(ValueError, match="calibration"):
+        figures.plot_calibration(undefined)
+
+
+def test_plot_roc_marks_the_points_at_target_rates():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 400)
+    s = rng.normal(y, 1.0)
+    result = keras_roc.evaluate(y, s, target_specificity=0.9, target_sensitivity=0.8)
+    figure = figures.plot_roc(result)
+    lines = {line.get_gid(): line for line in figure.axes[0].get_lines()}
+    for gid, point in (("at-specificity", result.at_specificity), ("at-sensitivity", result.at_sensitivity)):
+        x, y_ = lines[gid].get_data()
+        assert (x[0], y_[0]) == (1.0 - point.specificity, point.sensitivity)
+    assert "at-specificity" not in {
+        line.get_gid() for line in figures.plot_roc(keras_roc.evaluate(y, s)).axes[0].get_lines()
+    }

@@ -274,7 +274,18 @@ def test_scalars_and_curve_property():
     y, p = multiclass_data(2, n=80, n_classes=3)
     result = evaluate(y, p)
     assert result.curve is result.curves["micro"]
-    assert set(result.scalars()) == {"roc_auc", "roc_auc_micro", "roc_auc_macro", "roc_auc_weighted", "log_loss"}
+    assert set(result.scalars()) == {
+        "roc_auc",
+        "roc_auc_micro",
+        "roc_auc_macro",
+        "roc_auc_weighted",
+        "log_loss",
+        "average_precision",
+        "average_precision_micro",
+        "average_precision_macro",
+        "brier_score",
+        "calibration_error",
+    }
     assert result.auc == result.auc_macro
     assert result.auc_ci is None and result.auc_se is None
     assert result.at_threshold is None and result.youden is None
@@ -823,9 +834,13 @@ def test_youden_when_no_threshold_helps():
     s = np.array([0.1, 0.2, 0.8, 0.9])
     fpr, tpr, thresholds = sk_roc_curve(y, s)
     best = int(np.argmax(tpr - fpr))
-    youden = evaluate(y, s).youden
-    assert youden.threshold == thresholds[best] == np.inf
-    assert (youden.sensitivity, youden.specificity) == (tpr[best], 1 - fpr[best])
+    assert thresholds[best] == np.inf
+    for weight in (None, np.ones(4)):  # both engines
+        youden = evaluate(y, s, sample_weight=weight).youden
+        # A finite threshold just above the highest score: nothing is positive.
+        assert youden.threshold == np.nextafter(0.9, np.inf)
+        assert (youden.sensitivity, youden.specificity) == (tpr[best], 1 - fpr[best])
+        assert not (s >= youden.threshold).any()
 
 
 # ---------------------------------------------------------------------------
