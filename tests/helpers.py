@@ -46,3 +46,21 @@ def assert_no_point_twice(events):
     for tag, points in events.items():
         steps = [step for step, _, _ in points]
         assert len(steps) == len(set(steps)), f"{tag} written twice: {steps}"
+
+
+def diagnosis_and_size_model(n_features):
+    """A two-output model (dict outputs): a binary `diagnosis` and a `size` regression."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((n_features,))
+    hidden = keras.layers.Dense(4, activation="relu")(inputs)
+    model = keras.Model(
+        inputs,
+        {
+            "diagnosis": keras.layers.Dense(1, activation="sigmoid", name="diagnosis")(hidden),
+            "size": keras.layers.Dense(1, name="size")(hidden),
+        },
+    )
+    model.compile("adam", {"diagnosis": "binary_crossentropy", "size": "mse"})
+    return model

@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from helpers import assert_no_point_twice, read_events
+from helpers import assert_no_point_twice, diagnosis_and_size_model, read_events
 from sklearn.metrics import log_loss, roc_auc_score
 
 import keras_roc
@@ -275,17 +275,7 @@ def test_writer_thread_ends_after_training(breast_cancer, tmp_path):
 
 def test_multi_output_model_reuses_fits_pass_for_the_named_output(breast_cancer):
     x, y, x_val, y_val = breast_cancer
-    keras.utils.set_random_seed(0)
-    inputs = keras.Input((x.shape[1],))
-    hidden = keras.layers.Dense(4, activation="relu")(inputs)
-    model = keras.Model(
-        inputs,
-        {
-            "diagnosis": keras.layers.Dense(1, activation="sigmoid", name="diagnosis")(hidden),
-            "size": keras.layers.Dense(1, name="size")(hidden),
-        },
-    )
-    model.compile("adam", {"diagnosis": "binary_crossentropy", "size": "mse"})
+    model = diagnosis_and_size_model(x.shape[1])
     targets = {"diagnosis": y, "size": x[:, 0]}
     validation = (x_val, {"diagnosis": y_val, "size": x_val[:, 0]})
     with pytest.raises(ValueError, match="pass `output=`"):
