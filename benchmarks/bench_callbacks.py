@@ -45,7 +45,12 @@ Timings are never asserted on; the script exits 0 unless something crashes.
     python benchmarks/bench_callbacks.py            # full run (~10 min, 2 cores)
     python benchmarks/bench_callbacks.py --quick    # small smoke run
     python benchmarks/bench_callbacks.py --tf-threads 1   # training uses about one core
+    python benchmarks/bench_callbacks.py --backend jax    # on JAX (or torch), in .venv-jax
+                                                          # (.venv-torch) when it exists
     python3 dev.py bench                            # every benchmark
+
+On JAX and PyTorch the hand-written callback is left out (it writes with
+`tf.summary`, which needs TensorFlow).
 """
 
 import argparse
@@ -91,6 +96,11 @@ def parse_args(argv):
         "e.g. 1 on 2 cores to see the cost where training does not keep every core busy",
     )
     parser.add_argument(
+        "--backend",
+        choices=("tensorflow", "jax", "torch"),
+        help="Keras backend (default: KERAS_BACKEND, else tensorflow); run in that backend's dev venv",
+    )
+    parser.add_argument(
         "--only", nargs="+", choices=sorted(CONFIGS), help="run only these configurations (plain is always run)"
     )
     args = parser.parse_args(argv)
@@ -103,11 +113,20 @@ def parse_args(argv):
     return args
 
 
+def backend_version():
+    import keras
+
+    backend = keras.backend.backend()
+    module = __import__(backend)
+    return (
+        f"{ {'tensorflow': 'TensorFlow', 'jax': 'JAX', 'torch': 'PyTorch'}.get(backend, backend) } {module.__version__}"
+    )
+
+
 def machine_header():
     import keras
     import matplotlib
     import sklearn
-    import tensorflow as tf
 
     cpu = platform.processor() or "unknown CPU"
     try:
@@ -126,7 +145,7 @@ def machine_header():
         load = ""
     return [
         f"Machine: {cpu}, {cores} logical cores ({usable} usable){load}",
-        f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}, "
+        f"Python {platform.python_version()}, {backend_version()}, Keras {keras.__version__}, "
         f"NumPy {np.__version__}, scikit-learn {sklearn.__version__}, matplotlib {matplotlib.__version__}",
     ]
 
@@ -219,7 +238,7 @@ def make_timer(counter, flush_after_warmup):
             self.begin, self.end, self.samples, self.logs = {}, {}, {}, {}
 
         def on_epoch_begin(self, epoch, logs=None):
-            self._count = int(counter.samples.numpy())
+            self._count = int(keras.ops.convert_to_numpy(counter.samples))
             self.begin[epoch] = time.perf_counter()
             if epoch == 1:
                 self.cpu_begin = time.process_time()
@@ -227,7 +246,7 @@ def make_timer(counter, flush_after_warmup):
 
         def on_epoch_end(self, epoch, logs=None):
             self.end[epoch] = time.perf_counter()
-            self.samples[epoch] = int(counter.samples.numpy()) - self._count
+            self.samples[epoch] = int(keras.ops.convert_to_numpy(counter.samples)) - self._count
             self.logs[epoch] = dict(logs or {})
             if epoch == 0:
                 # Outside the timed window: let background writers finish
@@ -510,10 +529,28 @@ def print_targets(rows):
         print(f"- hand-written callback: median epoch {by['handwritten']['epoch_ratio']:.2f}x plain (expected ~1.28x)")
 
 
+def run_in_backend_venv(backend, argv):
+    """Runs this script again with KERAS_BACKEND=backend, in that backend's dev venv if present."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    venv = root / (".venv" if backend == "tensorflow" else f".venv-{backend}")
+    python = venv / "bin" / "python"
+    python = str(python) if python.exists() else sys.executable
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    return subprocess.call([python, os.path.abspath(__file__), *argv], env=env)
+
+
 def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    if args.backend and args.backend != os.environ.get("KERAS_BACKEND", "tensorflow"):
+        return run_in_backend_venv(args.backend, argv)
+    import keras
+
     wall = time.perf_counter()
-    if args.tf_threads:
+    if args.tf_threads and keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
         tf.config.threading.set_intra_op_parallelism_threads(args.tf_threads)
@@ -522,13 +559,15 @@ def main(argv=None):
     for line in machine_header():
         print(line)
     configs = list(CONFIGS)
+    if keras.backend.backend() != "tensorflow":
+        configs.remove("handwritten")  # tf.summary needs TensorFlow
     if args.only:
         configs = ["plain"] + [c for c in configs if c in args.only and c != "plain"]
     print(
         f"Settings: {args.train:,} train / {args.val:,} validation samples, {args.features} features, "
         f"{N_CLASSES} classes, MLP {args.features}-256-128-{N_CLASSES}, batch size {BATCH_SIZE}, "
         f"{args.epochs} epochs per fit (first untimed), {args.rounds} interleaved round(s), "
-        f"TensorFlow threads: {args.tf_threads or 'all cores'}, "
+        f"backend {keras.backend.backend()}, TensorFlow threads: {args.tf_threads or 'all cores'}, "
         f"configurations: {', '.join(configs)}",
         flush=True,
     )

@@ -3,12 +3,14 @@
 Three cases, on the same seeded inputs for both libraries:
 
 * binary: 1,000,000 float32 probabilities (sigmoid of a noisy score) and
-  0/1 labels. scikit-learn: `roc_curve`, `roc_auc_score`, `log_loss` and
+  0/1 labels. scikit-learn: `roc_curve`, `roc_auc_score`,
+  `average_precision_score`, `log_loss`, `brier_score_loss` and
   `confusion_matrix` at threshold 0.5.
 * multiclass: 1,000,000 x 100 float32 softmax probabilities and integer
   labels. scikit-learn: `roc_curve` for each class, macro and micro
-  `roc_auc_score(multi_class="ovr")`, `log_loss` and `confusion_matrix` of
-  the argmax.
+  `roc_auc_score(multi_class="ovr")`, macro and micro
+  `average_precision_score` (on the one-hot labels it needs), `log_loss`,
+  `brier_score_loss` and `confusion_matrix` of the argmax.
 * many classes: 20,000 x 1,000 float32 softmax probabilities, the same
   outputs as multiclass. The micro average merges one sorted input per
   class; this case checks that its memory stays bounded at 1,000 inputs.
@@ -25,9 +27,10 @@ in even rounds, scikit-learn first in odd ones) and the medians are
 reported, with the speed ratio scikit-learn / keras_roc.
 
 Timings are printed, never asserted: a slow or busy machine does not fail
-the benchmark. It exits non-zero only if the results differ: an AUC or log
-loss by more than 1e-9, a confusion matrix at all, or a point of a keras_roc
-curve that is not a vertex of scikit-learn's curve.
+the benchmark. It exits non-zero only if the results differ: an AUC,
+average precision, log loss or Brier score by more than 1e-12, a confusion
+matrix at all, or a point of a keras_roc curve that is not a vertex of
+scikit-learn's curve.
 
     python benchmarks/bench_evaluate.py            # full size, a few minutes
     python benchmarks/bench_evaluate.py --quick    # 100k, 100k x 20, 5k x 200
@@ -50,16 +53,20 @@ from sklearn.metrics import (
     auc as trapezoid_auc,
 )
 from sklearn.metrics import (
+    average_precision_score,
+    brier_score_loss,
     confusion_matrix,
     log_loss,
     roc_auc_score,
     roc_curve,
 )
+from sklearn.preprocessing import label_binarize
 
 import keras_roc
 
-#: Largest allowed |keras_roc - scikit-learn| for AUCs and log losses.
-TOLERANCE = 1e-9
+#: Largest allowed |keras_roc - scikit-learn| for AUCs, average precisions,
+#: log losses and Brier scores (issue 13: equal to 1e-12).
+TOLERANCE = 1e-12
 #: The binary decision threshold of the confusion matrix.
 THRESHOLD = 0.5
 #: Rows per block when generating the multiclass probabilities (bounds the
@@ -115,9 +122,11 @@ def keras_roc_run(labels, scores):
 def sklearn_binary(labels, scores):
     curve = roc_curve(labels, scores)
     auc = roc_auc_score(labels, scores)
+    ap = average_precision_score(labels, scores)
     loss = log_loss(labels, scores)
+    brier = brier_score_loss(labels, scores)
     matrix = confusion_matrix(labels, (scores >= THRESHOLD).astype(labels.dtype))
-    return {"curves": [curve], "auc": auc, "log_loss": loss, "confusion": matrix}
+    return {"curves": [curve], "auc": auc, "ap": ap, "log_loss": loss, "brier": brier, "confusion": matrix}
 
 
 def sklearn_multiclass(labels, scores):
@@ -125,13 +134,24 @@ def sklearn_multiclass(labels, scores):
     curves = [roc_curve(labels == c, scores[:, c]) for c in range(n_classes)]
     macro = roc_auc_score(labels, scores, multi_class="ovr", average="macro")
     micro = roc_auc_score(labels, scores, multi_class="ovr", average="micro")
+    one_hot = label_binarize(labels, classes=range(n_classes))
+    ap_macro = average_precision_score(one_hot, scores, average="macro")
+    ap_micro = average_precision_score(one_hot, scores, average="micro")
+    del one_hot
     loss = log_loss(labels, scores)
+    with warnings.catch_warnings():
+        # float32 rows sum to 1 only to float32 precision.
+        warnings.simplefilter("ignore", UserWarning)
+        brier = brier_score_loss(labels, scores, labels=range(n_classes))
     matrix = confusion_matrix(labels, scores.argmax(axis=1))
     return {
         "curves": curves,
         "macro": macro,
         "micro": micro,
+        "ap_macro": ap_macro,
+        "ap_micro": ap_micro,
         "log_loss": loss,
+        "brier": brier,
         "confusion": matrix,
     }
 
@@ -210,9 +230,20 @@ def exact_log_loss(labels, scores):
         return log_loss(labels, scores.astype(np.float64))
 
 
+def exact_brier(labels, scores):
+    """scikit-learn's Brier score on a float64 copy (exact reference)."""
+    n_classes = 2 if scores.ndim == 1 else scores.shape[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # rows sum to 1 only to float32 precision
+        return brier_score_loss(labels, scores.astype(np.float64), labels=range(n_classes))
+
+
 def binary_checks(labels, scores, ours, theirs):
     return {
         "auc": abs(ours.auc - theirs["auc"]),
+        "average precision": abs(ours.average_precision - theirs["ap"]),
+        "brier score": abs(ours.brier_score - exact_brier(labels, scores)),
+        "brier score vs sklearn on float32 (info)": abs(ours.brier_score - theirs["brier"]),
         "log loss": abs(ours.log_loss - exact_log_loss(labels, scores)),
         "log loss vs sklearn on float32 (info)": abs(ours.log_loss - theirs["log_loss"]),
         "confusion matrix equal": np.array_equal(ours.confusion_matrix, theirs["confusion"]),
@@ -228,6 +259,10 @@ def multiclass_checks(labels, scores, ours, theirs):
         "macro auc": abs(ours.auc_macro - theirs["macro"]),
         "micro auc": abs(ours.auc_micro - theirs["micro"]),
         "per-class auc (max)": max(per_class),
+        "macro average precision": abs(ours.average_precision_macro - theirs["ap_macro"]),
+        "micro average precision": abs(ours.average_precision_micro - theirs["ap_micro"]),
+        "brier score": abs(ours.brier_score - exact_brier(labels, scores)),
+        "brier score vs sklearn on float32 (info)": abs(ours.brier_score - theirs["brier"]),
         "log loss": abs(ours.log_loss - exact_log_loss(labels, scores)),
         "log loss vs sklearn on float32 (info)": abs(ours.log_loss - theirs["log_loss"]),
         "confusion matrix equal": np.array_equal(ours.confusion_matrix, theirs["confusion"]),

@@ -93,7 +93,11 @@ def run(mode, log_dir, n_val, check=False):
     )
     callbacks = []
     if mode == "callbacks":
-        callbacks = [keras_roc.ROCCallback(log_dir=log_dir), keras_roc.ConfusionMatrixCallback(log_dir=log_dir)]
+        # Images every epoch (the default draws only the last one of a short fit).
+        callbacks = [
+            keras_roc.ROCCallback(log_dir=log_dir, image_every=1),
+            keras_roc.ConfusionMatrixCallback(log_dir=log_dir, image_every=1),
+        ]
     history = model.fit(epochs=2 + EPOCHS, initial_epoch=2, callbacks=callbacks + [lap], **fit)
     out = {
         "mode": mode,

@@ -20,22 +20,27 @@ from keras_roc.figures import (
     plot_score_distribution,
 )
 from keras_roc.metrics import (
+    AUCComparison,
     CVROCSummary,
     OperatingPoint,
     ROCCurve,
     ROCResult,
     UndefinedMetricWarning,
+    compare_auc,
     cv_roc_summary,
     evaluate,
     roc_curve,
 )
 from keras_roc.metrics._warnings import renamed_attribute as _renamed_attribute
+from keras_roc.thresholds import SavedThreshold, load_threshold, save_threshold
 
 __version__ = "0.1.0"
 
 _LAZY = {
     "ROCCallback": "keras_roc.callbacks",
     "ConfusionMatrixCallback": "keras_roc.callbacks",
+    "AUCEarlyStopping": "keras_roc.callbacks",
+    "ThresholdCheckpoint": "keras_roc.callbacks",
 }
 
 #: Old names, still reachable with a `DeprecationWarning`.
@@ -57,6 +62,11 @@ __all__ = [
     "cv_roc_summary",
     "CVROCSummary",
     "figure_to_png",
+    "compare_auc",
+    "AUCComparison",
+    "load_threshold",
+    "save_threshold",
+    "SavedThreshold",
     *_LAZY,
 ]
 

@@ -11,7 +11,8 @@ uses the cycles training leaves idle.
 The helper imports NumPy, matplotlib and `keras_roc.figures`, never
 TensorFlow. It receives small computed results (never predictions), answers
 with PNG bytes, ends by itself after `IDLE_SECONDS` without work or when the
-training process goes away, and is started again on demand. If it cannot be
+training process goes away, is stopped by the callbacks (`shutdown`) once
+the last run's queued writes are done, and is started again on demand. If it cannot be
 started or stops answering, drawing falls back to the calling thread and
 `fallback_reason()` says why. Setting the environment variable
 `KERAS_ROC_DRAW=thread` always draws in the calling thread.

@@ -16,7 +16,13 @@ Logs keys (public API), present in the epoch logs for `History`,
 - `val_log_loss`, `val_average_precision` (multiclass, multilabel: also
   `val_average_precision_micro`), `val_brier_score`;
 - with `ROCCallback`'s options: `val_roc_auc_partial`,
-  `val_sensitivity_at_specificity`, `val_specificity_at_sensitivity`.
+  `val_sensitivity_at_specificity`, `val_specificity_at_sensitivity`;
+- with `AUCEarlyStopping` (`early_stopping`): `val_roc_auc_p_value`, the
+  one-sided DeLong p-value of the epoch's AUC against the best epoch's.
+
+`ThresholdCheckpoint` (`threshold`) saves the validated threshold with the
+weights that are kept; `ROCCallback(on_result=...)` hands each epoch's
+result to any tracker (`_listeners`).
 
 With its own `validation_data`, `ROCCallback` uses `prefix` instead of
 `"val_"`. Undefined values are NaN (never 0.0), with one warning per fit.
@@ -38,6 +44,8 @@ Two ways to get the validation predictions:
 """
 
 from keras_roc.callbacks.confusion_matrix import ConfusionMatrixCallback
+from keras_roc.callbacks.early_stopping import AUCEarlyStopping
 from keras_roc.callbacks.roc import LOG_KEYS, ROCCallback
+from keras_roc.callbacks.threshold import ThresholdCheckpoint
 
-__all__ = ["ROCCallback", "ConfusionMatrixCallback", "LOG_KEYS"]
+__all__ = ["ROCCallback", "ConfusionMatrixCallback", "AUCEarlyStopping", "ThresholdCheckpoint", "LOG_KEYS"]

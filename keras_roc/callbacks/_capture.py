@@ -4,8 +4,9 @@ A `Capture` belongs to one `fit` (or one `evaluate` given keras_roc
 callbacks): its `Owner`. While the owner runs, the model carries a wrapped
 `compute_metrics` / `test_step` and one variable-free metric
 (`CaptureMetric`); the owner's evaluation passes run a test function of
-their own, traced with a `tf.py_function` that copies each batch's labels,
-predictions and weights out, while every other evaluation (an `evaluate`
+their own, traced with a host copy (`_backends.HostCopy`: `tf.py_function`,
+JAX's `io_callback`, or a direct copy on PyTorch) that hands each batch's
+labels, predictions and weights to Python, while every other evaluation (an `evaluate`
 of a test set from another callback, a nested `fit`) runs a test function
 traced without it and sees no keras_roc keys.
 
@@ -26,6 +27,8 @@ import weakref
 import keras
 import numpy as np
 
+from keras_roc import metrics
+from keras_roc.callbacks import _backends
 from keras_roc.callbacks import _keras_hooks as hooks
 
 # The capture of the running fit (or evaluate), one per model.
@@ -69,14 +72,8 @@ class Predictions:
         NaN and infinite scores are left to evaluate's non-finite note.
         """
         if self.in_unit_range is None:
-            scores = self.y_score
-            low = high = 0.0
-            if scores.size:
-                # fmin/fmax skip NaN; an all-NaN array gives NaN (no finite score).
-                low, high = np.fmin.reduce(scores, axis=None), np.fmax.reduce(scores, axis=None)
-            below = bool(np.isfinite(low) and low < 0)
-            above = bool(np.isfinite(high) and high > 1)
-            self.in_unit_range = not (below or above)
+            low, high = metrics._finite_range(self.y_score)
+            self.in_unit_range = not (low < 0 or high > 1)
         return self.in_unit_range
 
     def prepare(self):
@@ -266,6 +263,7 @@ class Capture:
         self.copy_reason = copy_reason
         self.fallback_reason = None  # set when a pass was predicted again
         self.buffer = PassBuffer(expected_rows)
+        self.host = _backends.HostCopy.for_model(model, self._store, expected_rows)
         self.metric = None
         self.in_pass = False  # between the owner's on_test_begin and on_test_end
         self.accepting = False  # batches now running are the owner's pass
@@ -304,6 +302,7 @@ class Capture:
             self._restore = None
         hooks.remove_metric(self.model, self.metric)
         self._own_function = self._other_function = None
+        self.host.clear()
         self.buffer.clear()
         self.predictions = None
         self.users.clear()
@@ -340,6 +339,7 @@ class Capture:
             return
         self.in_pass = True
         self.pass_index += 1
+        self.host.clear()
         self.buffer.clear()
         self.predictions = None
         self._enter_own()
@@ -352,6 +352,7 @@ class Capture:
         hooks.set_test_function(self.model, self._other_function)
 
     def _enter_own(self):
+        self.host.barrier()  # batches of an evaluation that ended are in (and refused)
         current = hooks.test_function(self.model)
         if current is not self._own_function:
             self._other_function = current  # what other evaluations run
@@ -361,6 +362,7 @@ class Capture:
         hooks.set_test_function(self.model, self._own_function)
 
     def _enter_other(self):
+        self.host.barrier()  # our batches so far are in before we refuse more
         self.accepting = False
         if self._other_function is None:
             self._other_function = hooks.new_test_function(self.model)
@@ -375,15 +377,20 @@ class Capture:
         """The pass's predictions, joined once; predicted again if none came."""
         if self.predictions is not None:
             return self.predictions
+        self.host.collect()
         joined = self.buffer.join()
         if joined is None:
             if self.fallback is None:
                 raise ValueError(self._no_batches_message())
-            self.fallback_reason = self.copy_reason or (
-                "the model's `test_step` does not call `compute_metrics`, so the "
-                "validation batches cannot be copied out of it, and Keras keeps "
-                "its last step's logs: the keys are added at ROCCallback's "
-                "`on_epoch_end`, so callbacks that monitor them must come after it"
+            self.fallback_reason = (
+                self.copy_reason
+                or self.host.lost_reason
+                or (
+                    "the model's `test_step` does not call `compute_metrics`, so the "
+                    "validation batches cannot be copied out of it, and Keras keeps "
+                    "its last step's logs: the keys are added at ROCCallback's "
+                    "`on_epoch_end`, so callbacks that monitor them must come after it"
+                )
             )
             predicted = self.fallback()
             joined = (predicted.y_true, predicted.y_score, predicted.sample_weight)
@@ -412,30 +419,27 @@ class Capture:
             self._copy_out(y, y_pred, sample_weight)
         return logs
 
-    def _test_step(self, original, data):
+    def _test_step(self, original, *args):
         outer, self.in_step = self.in_step, True
         try:
-            return original(data)
+            return original(*args)
         finally:
             self.in_step = outer
 
     def _copy_out(self, y, y_pred, sample_weight):
-        import tensorflow as tf
-
         names = getattr(self.model, "output_names", None)
         y = select(y, self.output, "labels", names)
         y_pred = select(y_pred, self.output, "predictions", names)
         sample_weight = select(sample_weight, self.output, "sample weights", names)
-        tensors = [y, tf.cast(y_pred, tf.float32)]
+        tensors = [y, keras.ops.cast(y_pred, "float32")]
         if sample_weight is not None:
             tensors.append(sample_weight)
+        self.host.copy(tensors)
 
-        def push(*values):
-            if self.accepting:
-                self.buffer.store([v.numpy() for v in values])
-            return 0
-
-        tf.py_function(push, tensors, Tout=tf.int32)
+    def _store(self, arrays):
+        """Receives one batch (or a pass) on the host; refused outside our pass."""
+        if self.accepting:
+            self.buffer.store(arrays)
 
 
 class CaptureMetric(keras.metrics.Metric):

@@ -122,32 +122,57 @@ _NOT_PROBABILITIES = (
     "(a model that outputs logits?), but the callbacks treat them as "
     "probabilities: pass `from_logits=True` to the callbacks, or compile with "
     "a loss that says so (e.g. `from_logits=True`), which they follow. Until "
-    "then the log loss{and_auc} NaN."
+    "then the log loss, Brier score and calibration error{and_auc} NaN."
 )
+
+
+def _nan_point(point):
+    return None if point is None else metrics.OperatingPoint(math.nan, math.nan, math.nan)
+
+
+def _nan_values(mapping):
+    return None if mapping is None else {name: math.nan for name in mapping}
+
+
+def _rank_metrics_undefined(result):
+    """The changes that make every ranking metric of `result` NaN."""
+    nan = math.nan
+    return dict(
+        auc=nan,
+        auc_ci=(nan, nan) if result.auc_ci is not None else None,
+        auc_se=nan if result.auc_se is not None else None,
+        auc_micro=nan if result.auc_micro is not None else None,
+        auc_macro=nan if result.auc_macro is not None else None,
+        auc_weighted=nan if result.auc_weighted is not None else None,
+        per_class_auc=_nan_values(result.per_class_auc),
+        per_class_ci={name: (nan, nan) for name in result.per_class_ci},
+        average_precision=nan,
+        average_precision_micro=nan if result.average_precision_micro is not None else None,
+        average_precision_macro=nan if result.average_precision_macro is not None else None,
+        per_class_average_precision=_nan_values(result.per_class_average_precision),
+        partial_auc=nan if result.partial_auc is not None else None,
+        per_class_partial_auc=_nan_values(result.per_class_partial_auc),
+        at_threshold=_nan_point(result.at_threshold),
+        youden=_nan_point(result.youden),
+        at_specificity=_nan_point(result.at_specificity),
+        at_sensitivity=_nan_point(result.at_sensitivity),
+        per_class_at_specificity=_nan_values(result.per_class_at_specificity),
+        per_class_at_sensitivity=_nan_values(result.per_class_at_sensitivity),
+    )
 
 
 def not_probabilities(result, score_columns):
     """`result` of scores outside [0, 1] taken as probabilities.
 
-    The log loss of such scores is undefined. The binary AUC of one score
-    column and the multilabel AUCs are the same for logits and probabilities
-    (sigmoid keeps the order); the multiclass ones are not (softmax mixes
-    the columns), so they are NaN too.
+    The core already made the log loss, Brier score and calibration error
+    NaN, with a note this replaces by one naming the callbacks' fix. The
+    binary AUC of one score column and the multilabel AUCs are the same for
+    logits and probabilities (sigmoid keeps the order); the multiclass ones
+    are not (softmax mixes the columns), so every ranking metric is NaN too.
     """
-    nan = math.nan
     keeps_auc = result.task == "multilabel" or (result.task == "binary" and score_columns == 1)
-    changes = {"log_loss": nan}
-    if not keeps_auc:
-        changes.update(
-            auc=nan,
-            auc_ci=(nan, nan) if result.auc_ci is not None else None,
-            auc_se=nan if result.auc_se is not None else None,
-            auc_micro=nan if result.auc_micro is not None else None,
-            auc_macro=nan if result.auc_macro is not None else None,
-            auc_weighted=nan if result.auc_weighted is not None else None,
-            per_class_auc={name: nan for name in result.per_class_auc},
-            per_class_ci={name: (nan, nan) for name in result.per_class_ci},
-        )
-    note = _NOT_PROBABILITIES.format(and_auc=" is" if keeps_auc else " and the AUCs are")
-    changes["notes"] = result.notes + (note,)
+    changes = {} if keeps_auc else _rank_metrics_undefined(result)
+    note = _NOT_PROBABILITIES.format(and_auc=" are" if keeps_auc else ", and the AUCs and average precisions are")
+    kept = tuple(n for n in result.notes if not n.startswith(metrics.OUTSIDE_UNIT_INTERVAL))
+    changes["notes"] = kept + (note,)
     return dataclasses.replace(result, **changes)

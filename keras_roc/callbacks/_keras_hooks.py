@@ -142,7 +142,7 @@ def patch_model(model, compute_metrics, test_step):
     """Wraps the model's `compute_metrics` and `test_step` on the instance.
 
     `compute_metrics(original, x, y, y_pred, sample_weight)` and
-    `test_step(original, data)` receive the method they replace. Returns a
+    `test_step(original, *args)` receive the method they replace. Returns a
     function that restores the originals.
     """
     had = {name: name in vars(model) for name in ("compute_metrics", "test_step")}
@@ -151,8 +151,9 @@ def patch_model(model, compute_metrics, test_step):
     def wrapped_compute_metrics(x, y, y_pred, sample_weight=None):
         return compute_metrics(originals["compute_metrics"], x, y, y_pred, sample_weight)
 
-    def wrapped_test_step(data):
-        return test_step(originals["test_step"], data)
+    def wrapped_test_step(*args):
+        # TensorFlow and PyTorch call test_step(data); JAX test_step(state, data).
+        return test_step(originals["test_step"], *args)
 
     # object.__setattr__: Keras layers track attributes set the usual way.
     object.__setattr__(model, "compute_metrics", wrapped_compute_metrics)
@@ -188,7 +189,20 @@ def set_test_function(model, function):
 
 
 def new_test_function(model):
-    """A new, not yet traced test function (traced at its first call)."""
+    """A new, not yet traced test function (traced at its first call).
+
+    Relies on: `make_test_function` compiles the instance's `test_step`.
+    JAX caches a trace per function object (two `jax.jit` of one function
+    share it), so while keras_roc's wrapper is installed each new test
+    function gets a wrapper object of its own, traced afresh.
+    """
+    if "test_step" in vars(model):
+        step = model.test_step
+
+        def fresh_test_step(*args):
+            return step(*args)
+
+        object.__setattr__(model, "test_step", fresh_test_step)
     model.make_test_function(force=True)
     return model.test_function
 

@@ -17,6 +17,7 @@ Subclasses implement `on_epoch_end`, `_on_pass_end` and `_log_keys`.
 
 from __future__ import annotations
 
+import numbers
 import os
 import warnings
 
@@ -24,7 +25,7 @@ import keras
 import numpy as np
 
 from keras_roc import _render, metrics, tensorboard
-from keras_roc.callbacks import _capture, _checks
+from keras_roc.callbacks import _backends, _capture, _checks
 from keras_roc.callbacks import _keras_hooks as hooks
 from keras_roc.callbacks._sources import SHARED_PREDICTIONS, ValidationSource, shared_pass
 from keras_roc.metrics import UndefinedMetricWarning, validation
@@ -38,6 +39,35 @@ def _check_from_logits_and_output(from_logits, output):
         )
     if output is not None and (isinstance(output, bool) or not isinstance(output, (str, int))):
         raise TypeError(f"`output` must be an output's name or index, or None. Received output={output!r}.")
+
+
+#: `image_every`'s default: the last epoch's images always, others while
+#: drawing takes at most `keras_roc.tensorboard.IMAGE_TIME_SHARE` of the
+#: training time.
+IMAGE_EVERY_AUTO = "auto"
+_roc_tab_pointed = False
+
+
+def _check_image_every(value):
+    """`"auto"`, or an integer >= 0 (None: 0, no images)."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        if value == IMAGE_EVERY_AUTO:
+            return value
+        raise ValueError(
+            f'`image_every` must be "auto", an integer k >= 1 (every k epochs) or 0/None (no images). '
+            f"Received image_every={value!r}."
+        )
+    if isinstance(value, (bool, np.bool_)):  # as every integer argument (`check_int`)
+        raise ValueError(f'`image_every` must be "auto" or an integer, not a boolean. Received image_every={value!r}.')
+    if not isinstance(value, numbers.Integral) or value < 0:
+        error = ValueError if isinstance(value, numbers.Integral) else TypeError
+        raise error(
+            f'`image_every` must be "auto" (the default), an integer k >= 1 (every k epochs) or 0/None '
+            f"(no images). Received image_every={value!r} of type {type(value).__name__}."
+        )
+    return int(value)
 
 
 class ValidationCallback(keras.callbacks.Callback):
@@ -61,14 +91,14 @@ class ValidationCallback(keras.callbacks.Callback):
         from_logits=None,
         task="auto",
         threshold=0.5,
-        image_every=1,
+        image_every="auto",
         batch_size=None,
         output=None,
         verbose=0,
     ):
         super().__init__()
         task = validation.check_task(task)
-        image_every = validation.check_int(image_every, "image_every", 0)
+        image_every = _check_image_every(image_every)
         batch_size = None if batch_size is None else validation.check_int(batch_size, "batch_size", 1)
         threshold = validation.check_probability_threshold(threshold)
         class_names = validation.check_class_names(class_names)
@@ -80,7 +110,7 @@ class ValidationCallback(keras.callbacks.Callback):
         self.from_logits = None if from_logits is None else bool(from_logits)
         self.task = task
         self.threshold = float(threshold)
-        self.image_every = int(image_every)
+        self.image_every = image_every
         self.batch_size = batch_size
         self.output = output
         self.verbose = verbose
@@ -91,6 +121,7 @@ class ValidationCallback(keras.callbacks.Callback):
         self._fit_owner = None
         self._warned = set()
         self._skip_reported = False
+        self._last_images = None  # "auto": the latest epoch's undrawn images
         self._task = task
         self._from_logits = bool(from_logits)
         self._last_pass_seen = -1
@@ -104,6 +135,7 @@ class ValidationCallback(keras.callbacks.Callback):
     def _reset_run(self):
         self._warned = set()
         self._skip_reported = False
+        self._last_images = None
         self._close_writer()
         SHARED_PREDICTIONS.pop(self.model, None)
         self._last_pass_seen = -1
@@ -113,6 +145,7 @@ class ValidationCallback(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         context = hooks.FitArguments()
+        _backends.check_distribution(type(self).__name__)
         self._reset_run()
         if self._capture is not None:  # left by a fit that raised
             self._capture.users.discard(self)
@@ -144,10 +177,8 @@ class ValidationCallback(keras.callbacks.Callback):
         self._open_writer(self._run_name)
 
     def _open_writer(self, run_name):
-        # Under a multi-worker strategy only the chief writes events.
-        strategy = getattr(self.model, "distribute_strategy", None)
-        chief = getattr(getattr(strategy, "extended", None), "should_save_summary", True)
-        if self.log_dir is not None and chief:
+        # Under multi-worker training only the chief writes events.
+        if self.log_dir is not None and _backends.is_chief(self.model):
             run_dir = os.path.join(self.log_dir, run_name)
             tensorboard.check_writable(run_dir)
             self._writer, self._worker = tensorboard.open_run(run_dir)
@@ -157,7 +188,13 @@ class ValidationCallback(keras.callbacks.Callback):
         return self._source is None
 
     def on_train_end(self, logs=None):
-        self.flush()
+        # `fit` does not wait for the images: the writer thread draws the
+        # last epoch's (never skipped), closes the file and ends; an atexit
+        # hook waits for it (`tensorboard.wait_for_writes`).
+        if self._last_images is not None:
+            self._worker.submit(self._last_images)
+            self._last_images = None
+        self._report_worker()
         self._close_writer()
         self._release_capture()
         self._fit_owner = None
@@ -170,14 +207,19 @@ class ValidationCallback(keras.callbacks.Callback):
                 capture.retire()
 
     def flush(self):
-        """Waits until everything queued for TensorBoard is on disk."""
+        """Waits until everything queued for TensorBoard is on disk.
+
+        After `fit` this includes the last epoch's images, which `fit` does
+        not wait for.
+        """
         if self._worker is not None:
             self._worker.wait()
             self._report_worker()
 
     def _close_writer(self):
         if self._writer is not None:
-            tensorboard.close_run(self._writer)
+            # Without waiting; the helper process stops once no run has work.
+            tensorboard.close_run(self._writer, when_idle=_render.shutdown)
             self._writer = None
 
     def on_test_begin(self, logs=None):
@@ -274,7 +316,9 @@ class ValidationCallback(keras.callbacks.Callback):
             return  # the keys come with Keras's own validation logs: any order
         for earlier in callbacks[:position]:
             monitor = getattr(earlier, "monitor", None)
-            if isinstance(monitor, str) and monitor in provided:
+            # AUCEarlyStopping reads the scores through ROCCallback, in any order.
+            reads_scores = getattr(earlier, "_reads_roc_scores", False)
+            if isinstance(monitor, str) and monitor in provided and not reads_scores:
                 raise ValueError(
                     f"{type(earlier).__name__}(monitor={monitor!r}) comes before "
                     f"{type(self).__name__} in `callbacks`, so it would read the "
@@ -322,12 +366,9 @@ class ValidationCallback(keras.callbacks.Callback):
 
     def _new_capture(self, callback_list, source):
         model, output = self.model, self.output
-        copy_reason = None
-        if getattr(model, "jit_compile", False):
-            copy_reason = (
-                "the model is compiled with jit_compile=True, and XLA cannot "
-                "hand predictions back to Python from inside the compiled test step"
-            )
+        expected = None if source is None else source.n_samples
+        copy_reason = _backends.copy_reason(model, expected)
+        if copy_reason is not None:
             if source is None:
                 raise ValueError(
                     f"{type(self).__name__}: {copy_reason}, and the data being "
@@ -337,7 +378,6 @@ class ValidationCallback(keras.callbacks.Callback):
                     "`keras_roc.evaluate(y, model.predict(x))`."
                 )
         fallback = None if source is None else (lambda: source.predict(model, output))
-        expected = None if source is None else source.n_samples
         return _capture.Capture(
             model, output, hooks.Owner(callback_list), expected, fallback=fallback, copy_reason=copy_reason
         )
@@ -424,8 +464,38 @@ class ValidationCallback(keras.callbacks.Callback):
             self._warned.add(message)
             warnings.warn(f"{type(self).__name__}: {message}", category, stacklevel=3)
 
-    def _images_due(self, epoch):
-        return self.image_every > 0 and epoch % self.image_every == 0
+    def _point_to_roc_tab(self):
+        """Prints, once per process, where every epoch's ROC curves are.
+
+        One line on stdout, as Keras prints its progress (not a warning:
+        nothing is wrong), when the callback writes events.
+        """
+        global _roc_tab_pointed
+        if self._writer is not None and not _roc_tab_pointed:
+            _roc_tab_pointed = True
+            print(
+                "keras_roc: every epoch's ROC curves are in TensorBoard: run "
+                f"`tensorboard --logdir {self.log_dir}` and open TensorBoard's ROC tab."
+            )
+
+    def _images_due(self, step):
+        """Whether `step`'s images are drawn now (see `image_every`)."""
+        if self.image_every == IMAGE_EVERY_AUTO:
+            return self._evaluating or self._worker.heavy_due(step)
+        return self.image_every > 0 and step % self.image_every == 0
+
+    def _submit_images(self, step, job):
+        """Queues `job`, which draws `step`'s images, when they are due.
+
+        With `image_every="auto"` an undrawn job is kept instead, replacing
+        the previous epoch's: `on_train_end` queues it, so the last epoch
+        always gets its images.
+        """
+        if self._images_due(step):
+            self._last_images = None
+            self._submit(job, heavy=True)
+        elif self.image_every == IMAGE_EVERY_AUTO:
+            self._last_images = job
 
     def _submit(self, job, heavy):
         """Queues writing work; heavy work is skipped when drawing lags."""

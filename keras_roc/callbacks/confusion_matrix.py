@@ -11,8 +11,9 @@ class ConfusionMatrixCallback(ValidationCallback):
     """Confusion matrices (counts and row-normalized) in TensorBoard.
 
     At each epoch end the matrix of the validation set is drawn as the image
-    `confusion_matrix` in `<log_dir>/validation`, every `image_every`
-    epochs, in keras_roc's low-priority drawing process (see
+    `confusion_matrix` in `<log_dir>/validation`, at the epochs
+    `image_every` chooses (by default the last, and others while drawing
+    is cheap next to training), in keras_roc's low-priority drawing process (see
     `keras_roc._render`), off the training thread. Without
     `validation_data` it reuses fit's validation pass; with it, the model
     predicts once per epoch, shared with a `ROCCallback` given the same
@@ -35,8 +36,10 @@ class ConfusionMatrixCallback(ValidationCallback):
             fall outside [0, 1].
         task: As for `ROCCallback`. Defaults to `"auto"`.
         threshold: Binary/multilabel decision threshold. Defaults to `0.5`.
-        image_every: Write the image every this many epochs (0: never).
-            Defaults to `1`.
+        image_every: When to draw the image: `"auto"` (the last epoch,
+            others while drawing stays within a small share of training
+            time), every k epochs, or 0/None (never); as for `ROCCallback`.
+            Defaults to `"auto"`.
         batch_size: Prediction batch size for arrays. Defaults to `None`.
         output: Output to evaluate in multi-output models. Defaults to `None`.
         verbose: 1 prints the matrix each epoch. Defaults to `0`.
@@ -75,7 +78,7 @@ class ConfusionMatrixCallback(ValidationCallback):
         self.confusion_matrix = matrix.confusion_matrix
         if self.verbose:
             print(f"{label}: confusion matrix\n{self.confusion_matrix}")
-        if self._writer is not None and self._images_due(step):
+        if self._writer is not None:
             writer = self._writer
             title = f"Confusion matrix, {label.split()[0].lower()} {step}"
 
@@ -84,4 +87,4 @@ class ConfusionMatrixCallback(ValidationCallback):
                 writer.image("confusion_matrix", _render.draw_png(spec), step=step)
                 writer.flush()
 
-            self._submit(write_image, heavy=True)
+            self._submit_images(step, write_image)

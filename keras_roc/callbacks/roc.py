@@ -9,8 +9,8 @@ from typing import NamedTuple
 import keras
 import numpy as np
 
-from keras_roc import _render, metrics, tensorboard
-from keras_roc.callbacks import _checks
+from keras_roc import _render, metrics, tensorboard, tensorboard_tab
+from keras_roc.callbacks import _checks, _listeners
 from keras_roc.callbacks import _keras_hooks as hooks
 from keras_roc.callbacks.base import ValidationCallback
 from keras_roc.metrics import validation
@@ -98,7 +98,9 @@ class ROCCallback(ValidationCallback):
     beside `epoch_loss`, per-class AUCs, for binary tasks sensitivity and
     specificity at `threshold` and at Youden's optimum and the DeLong
     interval, the ROC figure as an image, score histograms of positives and
-    negatives per class, and interactive PR curves. Step = epoch index.
+    negatives per class, interactive PR curves, and the data of TensorBoard's
+    ROC tab (every epoch's exact curves as small tensors, plugin `keras_roc`:
+    docs/tensorboard_tab.md). Step = epoch index.
     Figures are drawn in a low-priority helper process (`keras_roc._render`;
     `KERAS_ROC_DRAW=thread` draws on the writer thread instead).
 
@@ -122,8 +124,12 @@ class ROCCallback(ValidationCallback):
             (fit's pass always uses Keras's `"val_"`). Defaults to `"val_"`.
         threshold: Decision threshold for sensitivity and specificity.
             Defaults to `0.5`.
-        image_every: Write the ROC image every this many epochs (0: never).
-            Defaults to `1`.
+        image_every: When to draw the ROC image. `"auto"`: the last epoch
+            always (drawn after `fit` returns, without making it wait), and
+            epochs in between only while drawing takes at most 2% of the
+            training time (`keras_roc.tensorboard.IMAGE_TIME_SHARE`); the
+            ROC tab has every epoch's curves. An integer k: every k epochs;
+            0 or None: never. Defaults to `"auto"`.
         batch_size: Prediction batch size for array data. Defaults to `None`
             (Keras's default).
         output: Name or index of the output to evaluate, for multi-output
@@ -143,6 +149,12 @@ class ROCCallback(ValidationCallback):
             `val_specificity_at_sensitivity`. Defaults to `None`.
         verbose: 1 prints the per-class AUCs each epoch. Defaults to `0`
             (the progress bar already shows the logs keys).
+        on_result: Called as `on_result(epoch, result)` after each validated
+            epoch of `fit` (not in `model.evaluate`), on the training
+            thread, with the epoch index and that epoch's full
+            `keras_roc.ROCResult`: for any tracker (MLflow, W&B, a
+            database). An exception in it is reported once per fit as a
+            warning and training goes on. Defaults to `None`.
 
     Attributes:
         result: The latest `keras_roc.ROCResult` (None before the first
@@ -173,7 +185,7 @@ class ROCCallback(ValidationCallback):
         task="auto",
         prefix="val_",
         threshold=0.5,
-        image_every=1,
+        image_every="auto",
         batch_size=None,
         output=None,
         histograms=True,
@@ -182,6 +194,7 @@ class ROCCallback(ValidationCallback):
         target_specificity=None,
         target_sensitivity=None,
         verbose=0,
+        on_result=None,
     ):
         super().__init__(
             validation_data,
@@ -210,6 +223,9 @@ class ROCCallback(ValidationCallback):
         self.prefix = prefix
         self.histograms = bool(histograms)
         self.max_classes_in_tensorboard = max_classes_in_tensorboard
+        self.on_result = _listeners.check_on_result(on_result)
+        # AUCEarlyStopping, ThresholdCheckpoint of the running fit (`_listeners`).
+        self._listeners = _listeners.Listeners()
         self._clear_results()
 
     def _clear_results(self):
@@ -291,11 +307,16 @@ class ROCCallback(ValidationCallback):
                 logs.update({self.prefix + key: values.get(key, math.nan) for key in self._capture.keys})
         else:
             data = self._predictions(epoch)
+            self._listeners.scores(self, data)
             result = self._evaluate(data)
             values = result.scalars()
             if logs is not None:
                 logs.update({self.prefix + key: values.get(key, math.nan) for key in self._keys_for(result.task)})
         self._report(epoch, data, result, f"Epoch {epoch + 1}: {self._prefix}")
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._point_to_roc_tab()
 
     def _on_pass_end(self, step, logs):
         result = self._result_for_pass()
@@ -304,6 +325,9 @@ class ROCCallback(ValidationCallback):
 
     def _report(self, step, data, result, label):
         self.result = result
+        if not self._evaluating:
+            self._listeners.result(self, step, result)
+            _listeners.call_on_result(self, step, result)
         if self.verbose:
             parts = [f"{name} {auc:.4f}" for name, auc in result.per_class_auc.items()]
             print(f"{label}roc_auc {result.auc:.4f} | " + ", ".join(parts))
@@ -345,6 +369,8 @@ class ROCCallback(ValidationCallback):
                 hooks.set_csv_columns(logger, columns)
 
     def _before_evaluation(self, data):
+        if not self._evaluating:
+            self._listeners.scores(self, data)  # before the scores are sorted in place
         # The scores are sorted in place once evaluated: take what the
         # histograms and PR curves need first.
         if self._writer is not None and self.histograms:
@@ -384,15 +410,18 @@ class ROCCallback(ValidationCallback):
         names = list(result.per_class_auc)[: self.max_classes_in_tensorboard]
         if result.task != "binary":
             scalars.update({f"roc_auc_per_class/{n}": result.per_class_auc[n] for n in names})
-        draw = self._images_due(epoch)
         distributions = []
         if self.histograms:
             pending, self._pending_distributions = self._pending_distributions, None
             ready = pending is not None and pending.data is data
             distributions = pending.distributions if ready else self._distributions(data)
 
+        max_classes = self.max_classes_in_tensorboard
+
         def write_light():
             writer.scalars(scalars, step=epoch)
+            # The ROC tab's data (keras_roc_tensorboard serves it): small tensors, no drawing.
+            tensorboard_tab.write_tab(writer, result, epoch, max_classes)
             for item in distributions:
                 writer.histogram(f"scores/{item.name}/positives", item.positives, step=epoch)
                 writer.histogram(f"scores/{item.name}/negatives", item.negatives, step=epoch)
@@ -406,8 +435,7 @@ class ROCCallback(ValidationCallback):
             writer.flush()
 
         self._submit(write_light, heavy=False)
-        if draw:
-            self._submit(write_figure, heavy=True)
+        self._submit_images(epoch, write_figure)
 
 
 def _one_vs_rest(checked, scores, names):

@@ -41,6 +41,7 @@ Modules:
     evaluation: `evaluate`, `roc_curve` and the steps between.
     averaging: macro, weighted and micro averages.
     cross_validation: `cv_roc_summary`, `CVROCSummary`.
+    comparison: `compare_auc`, `AUCComparison` (DeLong's paired test).
     _engine: the `ROCEngine` protocol and what the engines share.
     _sorted, _streaming, _chunks: the two engines.
     _classes: what multiclass and multilabel evaluation needs beside the
@@ -52,9 +53,10 @@ Modules:
 # Besides the public names, the private names the figures, the callbacks,
 # the tests and old pickles reach as `keras_roc.metrics.<name>` are
 # imported here: hence the noqa F401.
-from keras_roc.metrics._scores import _probabilities  # noqa: F401
+from keras_roc.metrics._scores import OUTSIDE_UNIT_INTERVAL, _finite_range, _probabilities  # noqa: F401
 from keras_roc.metrics._warnings import UndefinedMetricWarning
 from keras_roc.metrics._warnings import renamed_attribute as _renamed_attribute
+from keras_roc.metrics.comparison import AUCComparison, compare_auc
 from keras_roc.metrics.cross_validation import CVROCSummary, cv_roc_summary
 from keras_roc.metrics.evaluation import (  # noqa: F401
     DEFAULT_MAX_CURVE_POINTS,
@@ -85,6 +87,8 @@ __all__ = [
     "roc_curve",
     "cv_roc_summary",
     "CVROCSummary",
+    "compare_auc",
+    "AUCComparison",
 ]
 
 #: Old names, still reachable with a `DeprecationWarning`.
@@ -94,7 +98,7 @@ _RENAMED = {"RocCurve": "ROCCurve"}
 # so `help`, `doctest.testmod(keras_roc.metrics)` and pickles by reference
 # see them here. (Not the classes: before Python 3.13, `inspect.getsource`
 # looks a class up in the file of its `__module__`.)
-for _function in (evaluate, roc_curve, cv_roc_summary):
+for _function in (evaluate, roc_curve, cv_roc_summary, compare_auc):
     _function.__module__ = __name__
 del _function
 

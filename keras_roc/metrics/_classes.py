@@ -15,6 +15,8 @@ from keras_roc.metrics._confusion import (
     _confusion,
     _lowest_at_least,
     _row_argmax,
+    _scored,
+    _subset,
 )
 from keras_roc.metrics._log_loss import _binary_log_loss, _clipped_log, _weighted_mean
 from keras_roc.metrics._scores import _columns
@@ -64,26 +66,30 @@ def _positive_of(problem, c):
 def _multi_confusion(problem):
     """Multiclass: the confusion matrix of the argmax. Multilabel: each
     label's `[[tn, fp], [fn, tp]]` at the threshold."""
-    scores, weight = problem.scores, problem.weight
+    scores, weight, labels = problem.scores, problem.weight, problem.labels
     n_classes = scores.shape[1]
+    scored = None if problem.finite else _scored(scores)
+    if scored is not None:  # rows with a NaN score have no decision: left out (noted)
+        scores, weight, labels = scores[scored], _subset(weight, scored), labels[scored]
     if problem.task == "multiclass":
-        return _confusion(problem.labels, _row_argmax(scores), n_classes, weight)
+        return _confusion(labels, _row_argmax(scores), n_classes, weight)
     bound = _lowest_at_least(problem.options.threshold, scores.dtype)
-    return np.stack(
-        [_binary_confusion(_positive_of(problem, c), scores[:, c] >= bound, weight) for c in range(n_classes)]
-    )
+    return np.stack([_binary_confusion(labels[:, c] == 1, scores[:, c] >= bound, weight) for c in range(n_classes)])
 
 
 def _before_sorting(problem):
     """The `_Unsorted` of finite scores."""
     labels, scores, weight, dtype = problem.labels, problem.scores, problem.weight, problem.log_dtype
+    log_loss = math.nan
     if problem.task == "multiclass":
         chosen = np.take_along_axis(scores, labels[:, None], axis=1)[:, 0]
-        log_loss = _weighted_mean(-_clipped_log(chosen, dtype), weight)
+        if problem.probabilities:
+            log_loss = _weighted_mean(-_clipped_log(chosen, dtype), weight)
         return _Unsorted(log_loss, chosen if weight is None else None)
-    log_loss = float(
-        np.mean([_binary_log_loss(labels[:, c] == 1, scores[:, c], weight, dtype) for c in range(scores.shape[1])])
-    )
+    if problem.probabilities:
+        log_loss = float(
+            np.mean([_binary_log_loss(labels[:, c] == 1, scores[:, c], weight, dtype) for c in range(scores.shape[1])])
+        )
     return _Unsorted(log_loss, scores[labels == 1] if weight is None else None)
 
 

@@ -50,3 +50,22 @@ def _binary_confusion(positive, predicted, weight):
     tp = np.count_nonzero(positive & predicted)
     fp, fn = n_called - tp, n_pos - tp
     return np.array([[positive.size - n_pos - fp, fp], [fn, tp]], dtype=np.int64)
+
+
+def _scored(scores):
+    """Which samples have a score (no NaN in their row); None when all do.
+
+    Samples without a score have no decision: the confusion matrices leave
+    them out (counted in a note) rather than call them negative.
+    """
+    missing = np.isnan(scores) if scores.ndim == 1 else np.isnan(scores).any(axis=1)
+    return ~missing if missing.any() else None
+
+
+def _left_out_count(scored):
+    """How many samples the confusion matrix leaves out (`_scored`)."""
+    return scored.size - int(np.count_nonzero(scored))
+
+
+def _subset(array, rows):
+    return None if array is None else array[rows]

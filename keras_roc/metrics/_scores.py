@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 #: Rows per block when a score matrix is copied to one contiguous row per
@@ -41,6 +43,39 @@ def _probabilities(task, scores, from_logits):
     if task == "binary" and scores.ndim == 2:
         scores = scores[:, 1]
     return scores
+
+
+#: The start of the note for scores taken as probabilities that are not;
+#: the callbacks replace that note with one that names their own fix.
+OUTSIDE_UNIT_INTERVAL = "`y_score` holds values outside [0, 1]"
+
+
+def _finite_range(scores):
+    """`(lowest, highest)` finite score; `(nan, nan)` when there is none.
+
+    `fmin`/`fmax` skip NaN; infinities are left to the non-finite note.
+    """
+    if not scores.size:
+        return math.nan, math.nan
+    low, high = np.fmin.reduce(scores, axis=None), np.fmax.reduce(scores, axis=None)
+    if not np.isfinite(low) or not np.isfinite(high):
+        finite = scores[np.isfinite(scores)]
+        if not finite.size:
+            return math.nan, math.nan
+        low, high = finite.min(), finite.max()
+    return float(low), float(high)
+
+
+def _outside_unit_interval_note(scores):
+    """The note for scores taken as probabilities that are not, or None."""
+    low, high = _finite_range(scores)
+    if not (low < 0 or high > 1):
+        return None
+    return (
+        f"{OUTSIDE_UNIT_INTERVAL} (lowest {low:.6g}, highest {high:.6g}), so they are not "
+        "probabilities: the log loss, Brier score and calibration error are NaN. Pass "
+        "`from_logits=True` if they are logits."
+    )
 
 
 def _columns(scores):

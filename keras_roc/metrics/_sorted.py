@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -63,33 +64,17 @@ class _BinaryCore:
         return self._auc_variance
 
     def _compute_auc_and_variance(self):
-        """Exact AUC and its DeLong variance (Sun & Xu's fast algorithm).
-
-        Within a group of tied scores every positive has the same structural
-        component V10 (the share of negatives it outranks, ties counting
-        half) and every negative the same V01, so both are computed per
-        group. Weights act as frequency weights (an integer weight k is the
-        same as repeating the sample k times).
-        """
+        """Exact AUC and its DeLong variance (Sun & Xu's fast algorithm),
+        from `structural_components`; weights act as frequency weights."""
         pos, neg = self.total_pos, self.total_neg
         if not self.defined:
             return AUCVariance(math.nan, math.nan)
-        pos_in = np.diff(self.tps, prepend=0.0)
-        neg_in = np.diff(self.fps, prepend=0.0)
-        pos_above = self.tps - pos_in
-        # Rates first: weights near the float64 limits would overflow or
-        # underflow pos * neg (and 0.5 * a subnormal weight is 0).
-        tpr, fpr = self.tps / pos, self.fps / neg
-        tpr_in = np.diff(tpr, prepend=0.0)
-        auc = float(_dot(np.diff(fpr, prepend=0.0), tpr - 0.5 * tpr_in))
-        auc = min(1.0, max(0.0, auc))  # rounding can pass 1 by an ulp
         if not self.variance or pos <= 1 or neg <= 1:
-            return AUCVariance(auc, math.nan)
-        v10 = (neg - self.fps + 0.5 * neg_in) / neg
-        v01 = (pos_above + 0.5 * pos_in) / pos
-        s10 = _dot(pos_in, (v10 - auc) ** 2) / (pos - 1.0)
-        s01 = _dot(neg_in, (v01 - auc) ** 2) / (neg - 1.0)
-        return AUCVariance(auc, float(s10 / pos + s01 / neg))
+            return AUCVariance(_group_auc(self.tps, self.fps), math.nan)
+        c = structural_components(self.tps, self.fps)
+        s10 = _dot(c.pos_in, (c.v10 - c.auc) ** 2) / (pos - 1.0)
+        s01 = _dot(c.neg_in, (c.v01 - c.auc) ** 2) / (neg - 1.0)
+        return AUCVariance(c.auc, float(s10 / pos + s01 / neg))
 
     def average_precision(self):
         """Exact average precision: each group holding positive weight adds
@@ -179,21 +164,73 @@ class _BinaryCore:
         )
 
 
-def _binary_core(
-    positive, score, weight, max_points, *, threshold=None, variance=True, targets=(None, None), max_fpr=None
-):
+class StructuralComponents(NamedTuple):
+    """DeLong's structural components of one binary problem, per group of
+    tied scores (decreasing), from `structural_components`.
+
+    `v10`: the share of the negative weight a positive of the group
+    outranks (ties count half); `v01`: the share of the positive weight
+    ranked above a negative of the group (ties count half). Both average
+    to `auc` over their samples.
+    """
+
+    auc: float
+    v10: np.ndarray
+    v01: np.ndarray
+    pos_in: np.ndarray  # positive weight in each group
+    neg_in: np.ndarray  # negative weight in each group
+
+
+def _group_auc(tps, fps):
+    """The exact AUC from cumulative positive and negative weights per
+    group of tied scores (decreasing); the problem must be defined."""
+    # Rates first: weights near the float64 limits would overflow or
+    # underflow pos * neg (and 0.5 * a subnormal weight is 0).
+    tpr, fpr = tps / tps[-1], fps / fps[-1]
+    tpr_in = np.diff(tpr, prepend=0.0)
+    auc = float(_dot(np.diff(fpr, prepend=0.0), tpr - 0.5 * tpr_in))
+    return min(1.0, max(0.0, auc))  # rounding can pass 1 by an ulp
+
+
+def structural_components(tps, fps):
+    """DeLong's structural components per group (Sun & Xu's algorithm):
+    the one DeLong primitive of the sorted engine, used by its variance and
+    by `keras_roc.compare_auc`.
+
+    Within a group of tied scores every positive has the same V10 and every
+    negative the same V01, so both are computed per group. Weights act as
+    frequency weights (an integer weight k is the same as repeating the
+    sample k times).
+
+    Args:
+        tps, fps: Cumulative positive and negative weight at scores `>=`
+            each group's, decreasing scores; both totals above 0.
+    """
+    pos, neg = float(tps[-1]), float(fps[-1])
+    pos_in = np.diff(tps, prepend=0.0)
+    neg_in = np.diff(fps, prepend=0.0)
+    v10 = (neg - fps + 0.5 * neg_in) / neg
+    v01 = (tps - pos_in + 0.5 * pos_in) / pos
+    return StructuralComponents(_group_auc(tps, fps), v10, v01, pos_in, neg_in)
+
+
+class SortedGroups(NamedTuple):
+    """One descending sort of a binary problem, grouped by tied scores."""
+
+    order: np.ndarray  # sample indices by decreasing score
+    ends: np.ndarray  # position in `order` of each group's last sample
+    thresholds: np.ndarray  # each group's score, float64
+    tps: np.ndarray  # cumulative positive weight at score >= the group's
+    fps: np.ndarray  # cumulative negative weight
+
+
+def sorted_groups(positive, score, weight):
     """Sorts once and accumulates positive/negative weight per tied group.
 
     Args:
         positive: Boolean truths `(n,)`.
         score: Scores `(n,)`.
         weight: Weights `(n,)`, or None.
-        max_points: What `curve` thins to (None: every vertex).
-        threshold: Where `point` is taken. Defaults to `None` (no point).
-        variance: Whether the DeLong variance is wanted. Defaults to `True`.
-        targets: The target specificity and sensitivity of `at_target`.
-            Defaults to `(None, None)` (none).
-        max_fpr: The end of the partial AUC. Defaults to `None` (none).
     """
     order = np.argsort(score)[::-1]
     sorted_score = score[order]
@@ -210,10 +247,30 @@ def _binary_core(
         fps = (ends + 1.0) - tps
     else:
         fps = np.cumsum(sorted_weight - pos_weight)[ends]
+    return SortedGroups(order, ends, sorted_score[ends].astype(np.float64), tps, fps)
+
+
+def _binary_core(
+    positive, score, weight, max_points, *, threshold=None, variance=True, targets=(None, None), max_fpr=None
+):
+    """Sorts once and accumulates positive/negative weight per tied group.
+
+    Args:
+        positive: Boolean truths `(n,)`.
+        score: Scores `(n,)`.
+        weight: Weights `(n,)`, or None.
+        max_points: What `curve` thins to (None: every vertex).
+        threshold: Where `point` is taken. Defaults to `None` (no point).
+        variance: Whether the DeLong variance is wanted. Defaults to `True`.
+        targets: The target specificity and sensitivity of `at_target`.
+            Defaults to `(None, None)` (none).
+        max_fpr: The end of the partial AUC. Defaults to `None` (none).
+    """
+    groups = sorted_groups(positive, score, weight)
     return _BinaryCore(
-        sorted_score[ends].astype(np.float64),
-        tps,
-        fps,
+        groups.thresholds,
+        groups.tps,
+        groups.fps,
         max_points,
         threshold=threshold,
         variance=variance,

@@ -33,11 +33,11 @@ from keras_roc.metrics._classes import (
     _positive_of,
     _undefined_classes,
 )
-from keras_roc.metrics._confusion import _binary_confusion, _lowest_at_least
+from keras_roc.metrics._confusion import _binary_confusion, _left_out_count, _lowest_at_least, _scored, _subset
 from keras_roc.metrics._engine import PointCounts
 from keras_roc.metrics._log_loss import _binary_log_loss
 from keras_roc.metrics._notes import _EvaluationNotes
-from keras_roc.metrics._scores import _probabilities
+from keras_roc.metrics._scores import _outside_unit_interval_note, _probabilities
 from keras_roc.metrics._sorted import _binary_core
 from keras_roc.metrics._streaming import _stream_core, _subset_core
 from keras_roc.metrics._warnings import warn_undefined
@@ -226,6 +226,8 @@ class _Problem:
         options: The checked `EvaluationOptions`.
         z: The normal quantile of the intervals' confidence.
         notes: The `_EvaluationNotes` being collected.
+        probabilities: Whether the scores are finite probabilities: the log
+            loss and calibration are NaN otherwise (the AUCs rank any score).
         calibration: `(brier_score, calibration_error, CalibrationCurve)`,
             computed before any sorting (`_calibration`).
     """
@@ -240,6 +242,7 @@ class _Problem:
     options: EvaluationOptions
     z: float
     notes: _EvaluationNotes
+    probabilities: bool = True
     calibration: tuple = (math.nan, math.nan, None)
 
     @property
@@ -267,6 +270,10 @@ def _evaluate_checked(data, options, *, from_logits=False, overwrite_scores=Fals
     notes = _EvaluationNotes(weighted=data.weight is not None, intervals=interval_notes)
     scores = _probabilities(data.task, data.scores, from_logits)
     finite = _input_notes(scores, data.weight, notes)
+    not_probabilities = None if from_logits else _outside_unit_interval_note(scores)
+    if not_probabilities is not None:
+        notes.add(not_probabilities)
+    probabilities = finite and not_probabilities is None
     problem = _Problem(
         task=data.task,
         labels=data.labels,
@@ -279,7 +286,10 @@ def _evaluate_checked(data, options, *, from_logits=False, overwrite_scores=Fals
         z=_normal_quantile(options.confidence),
         notes=notes,
         # Before any sorting: the scores may be sorted in place later.
-        calibration=_calibration(data.task, data.labels, scores, data.weight) if finite else (math.nan,) * 2 + (None,),
+        probabilities=probabilities,
+        calibration=(
+            _calibration(data.task, data.labels, scores, data.weight) if probabilities else (math.nan,) * 2 + (None,)
+        ),
     )
     if problem.task == "binary":
         return _evaluate_binary(problem)
@@ -292,7 +302,15 @@ def _input_notes(scores, weight, notes):
     finite = bool(np.isfinite(scores).all())
     if not finite:
         bad = int((~np.isfinite(scores)).any(axis=-1).sum()) if scores.ndim == 2 else int((~np.isfinite(scores)).sum())
-        notes.add(f"{bad} sample(s) have NaN or infinite scores (a diverged model?); AUC and log loss are NaN.")
+        scored = _scored(scores)
+        left_out = (
+            ""
+            if scored is None
+            else f"; {_left_out_count(scored)} with NaN scores are left out of the confusion matrix"
+        )
+        notes.add(
+            f"{bad} sample(s) have NaN or infinite scores (a diverged model?); AUC and log loss are NaN{left_out}."
+        )
     if weight is not None and not weight.sum() > 0:
         notes.add("All sample weights are zero; every metric is NaN.")
     return finite
@@ -366,10 +384,15 @@ def _evaluate_binary(problem):
     # Compare as real numbers, as the operating point does (a float32 score
     # equal to float32(0.7) is below the threshold 0.7).
     bound = _lowest_at_least(threshold, scores.dtype)
-    cm = _binary_confusion(positive, scores >= bound, weight)
     if not problem.finite:
+        scored = _scored(scores)  # samples with a NaN score are left out (noted)
+        if scored is None:
+            cm = _binary_confusion(positive, scores >= bound, weight)
+        else:
+            cm = _binary_confusion(positive[scored], scores[scored] >= bound, _subset(weight, scored))
         return _undefined_binary(problem, cm)
-    log_loss = _binary_log_loss(positive, scores, weight, problem.log_dtype)
+    cm = _binary_confusion(positive, scores >= bound, weight)
+    log_loss = _binary_log_loss(positive, scores, weight, problem.log_dtype) if problem.probabilities else math.nan
     if weight is None:
         source = _binary_chunks(scores, positive)
         del positive  # keep the peak memory near one copy of the scores

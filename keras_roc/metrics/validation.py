@@ -240,7 +240,7 @@ def validate(y_true, y_score, task, class_names, sample_weight):
         sample_weight: Weights `(n,)` or `(n, 1)`, or None.
     """
     scores = _as_float_scores(y_score)
-    labels = _as_int_labels(y_true, scores.shape)
+    labels = _as_labels(y_true, scores.shape)
     if scores.shape[0] == 0:
         raise ValueError(
             "`y_true` and `y_score` are empty. Received shapes "
@@ -253,8 +253,31 @@ def validate(y_true, y_score, task, class_names, sample_weight):
     return ValidatedInput(task=task, labels=labels, scores=scores, weight=weight, names=names)
 
 
+#: Integers up to 2**53 in magnitude are exact in float64; beyond it,
+#: distinct integer scores may round to one float and tie.
+_FLOAT64_EXACT_INTEGERS = 2**53
+
+
+def _check_exact_in_float64(scores):
+    """Integer scores must survive the cast to float64 with their order."""
+    if scores.dtype.kind == "O":
+        big = [v for v in scores.flat if isinstance(v, numbers.Integral) and abs(v) > _FLOAT64_EXACT_INTEGERS]
+        low, high = (min(big), max(big)) if big else (0, 0)
+    elif scores.dtype.kind in "iu" and scores.dtype.itemsize == 8 and scores.size:
+        low, high = int(scores.min()), int(scores.max())
+    else:
+        return
+    if max(abs(low), abs(high)) > _FLOAT64_EXACT_INTEGERS:
+        raise ValueError(
+            f"`y_score` holds integers beyond +-2**53 (lowest {low}, highest {high}), which float64 cannot "
+            "hold exactly: distinct scores would tie and change the AUC. Pass their scaled ranks instead "
+            "(`scipy.stats.rankdata(y_score) / len(y_score)`: the ranking metrics depend only on the order)."
+        )
+
+
 def _as_float_scores(y_score):
     scores = np.asarray(y_score)
+    _check_exact_in_float64(scores)
     if scores.dtype.kind in "biu":
         scores = scores.astype(np.float64)
     elif scores.dtype.kind == "f":
@@ -277,7 +300,7 @@ def _as_float_scores(y_score):
     return scores
 
 
-def _as_int_labels(y_true, score_shape=None):
+def _as_labels(y_true, score_shape=None):
     labels = np.asarray(y_true)
     kind = labels.dtype.kind
     if kind in "US" or (kind == "O" and any(isinstance(v, (str, bytes)) for v in labels.flat)):
@@ -302,8 +325,33 @@ def _as_int_labels(y_true, score_shape=None):
     raise ValueError(f"`y_true` must hold class indices. Received dtype {labels.dtype}.")
 
 
+#: Labels per block when labels are checked: the checks' temporaries stay
+#: small (a few hundred KiB) whatever the size of the labels.
+_LABEL_BLOCK_SIZE = 1 << 16
+
+
+def _row_blocks(array):
+    """`array` in blocks of whole rows of about `_LABEL_BLOCK_SIZE` values."""
+    rows = array if array.ndim else array.reshape(1)
+    step = max(1, _LABEL_BLOCK_SIZE // max(1, rows[0].size if rows.shape[0] else 1))
+    for start in range(0, rows.shape[0], step):
+        yield rows[start : start + step]
+
+
 def _whole_float_labels(labels, score_shape):
-    """Float labels as int64, if they are finite whole numbers."""
+    """Float labels as they are (no copy), if they are finite whole numbers
+    below `_HUGE_LABEL`; else the error that names the offending values."""
+    for block in _row_blocks(labels):
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(block).all() and (np.abs(block) < _HUGE_LABEL).all()
+            whole = whole and np.array_equal(np.round(block), block)
+        if not whole:
+            _raise_for_float_labels(labels, score_shape)
+    return labels
+
+
+def _raise_for_float_labels(labels, score_shape):
+    """Raises the error for float labels that are no class indices."""
     finite = np.isfinite(labels)
     if not finite.all():
         bad = labels[~finite]
@@ -327,7 +375,6 @@ def _whole_float_labels(labels, score_shape):
             "`y_true` must hold whole numbers (class indices or 0/1 "
             f"indicators). Received non-integer values {bad.tolist()}."
         )
-    return rounded.astype(np.int64)
 
 
 def _as_sample_weight(sample_weight, n):
@@ -390,6 +437,8 @@ def _infer_task(labels, scores, task):
             return task, labels, scores
     task = _task_of_indices(scores, task, n_columns, received)
     _check_label_range(labels, task, n_columns, received)
+    if task == "multiclass":  # class indices index the score columns
+        labels = labels.astype(np.int64, copy=False)
     return task, labels, scores
 
 
@@ -402,11 +451,11 @@ def _from_indicators(labels, task, n_columns, received):
             f"{n_columns}: one-hot or multi-hot labels need one column "
             f"per score column. {received}"
         )
-    values = np.unique(labels)
-    if not np.isin(values, (0, 1)).all():
+    if not _zero_one(labels):
+        values = np.unique(labels[(labels != 0) & (labels != 1)])
         raise ValueError(
             "2-D `y_true` must be one-hot or multi-hot 0/1 indicators. "
-            f"Received values {values[:5].tolist()}. {received}"
+            f"Received other values: {values[:5].tolist()}. {received}"
         )
     one_hot = bool((labels.sum(axis=1) == 1).all())
     if task == "auto":
@@ -425,6 +474,14 @@ def _from_indicators(labels, task, n_columns, received):
             " ones. Pass task='multilabel' for multi-hot labels."
         )
     return task, labels.argmax(axis=1)
+
+
+def _zero_one(labels):
+    """Whether every label is 0 or 1, checked in blocks of rows."""
+    for block in _row_blocks(labels):
+        if not ((block == 0) | (block == 1)).all():
+            return False
+    return True
 
 
 def _task_of_indices(scores, task, n_columns, received):

@@ -248,7 +248,9 @@ def test_event_files_hold_scalars_images_histograms_pr_curves(breast_cancer, tmp
     names = ["benign", "malignant"]
     # sklearn's breast-cancer target is 0 = malignant; keep the 0/1 meaning.
     roc = keras_roc.ROCCallback(validation_data=(x_val, y_val), log_dir=log_dir, class_names=names, image_every=2)
-    cm = keras_roc.ConfusionMatrixCallback(validation_data=(x_val, y_val), log_dir=log_dir, class_names=names)
+    cm = keras_roc.ConfusionMatrixCallback(
+        validation_data=(x_val, y_val), log_dir=log_dir, class_names=names, image_every=1
+    )
     history = model.fit(x, y, epochs=3, verbose=0, callbacks=[roc, cm])
     events = read_events(log_dir / "validation")
 
@@ -311,8 +313,9 @@ def test_interrupted_run_keeps_finished_epochs_and_resume_continues(breast_cance
     x, y, x_val, y_val = breast_cancer
     model = binary_model(x.shape[1])
     log_dir = tmp_path / "logs"
-    roc = keras_roc.ROCCallback(validation_data=(x_val, y_val), log_dir=log_dir)
-    cm = keras_roc.ConfusionMatrixCallback(validation_data=(x_val, y_val), log_dir=log_dir)
+    # Images every epoch: a fit that raises has no last epoch to draw.
+    roc = keras_roc.ROCCallback(validation_data=(x_val, y_val), log_dir=log_dir, image_every=1)
+    cm = keras_roc.ConfusionMatrixCallback(validation_data=(x_val, y_val), log_dir=log_dir, image_every=1)
 
     def explode(epoch, logs):
         if epoch == 3:

@@ -166,15 +166,19 @@ def test_checkpoint_of_full_model_while_capturing(breast_cancer, tmp_path):
     assert "compute_metrics" not in vars(model)
 
 
-def test_jit_compile_falls_back_to_one_shared_pass_with_one_warning(wine):
+def test_jit_compile_of_a_dataset_falls_back_to_one_shared_pass_with_one_warning(wine):
+    # Under XLA the batches go to a buffer of the validation set's size, unknown for a dataset.
     x, y, x_val, y_val = wine
-    model = model_for(x.shape[1], 3, "softmax", jit_compile=True)
+    counter = CountingLayer()
+    model = model_for(x.shape[1], 3, "softmax", counter=counter, jit_compile=True)
     roc = keras_roc.ROCCallback()
     cm = keras_roc.ConfusionMatrixCallback()
     stop = keras.callbacks.EarlyStopping(monitor="val_roc_auc", mode="max", patience=5)
+    validation = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(16)
     with pytest.warns(UserWarning, match="jit_compile=True") as record:
-        history = model.fit(x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[roc, cm, stop])
+        history = model.fit(x, y, validation_data=validation, epochs=2, verbose=0, callbacks=[roc, cm, stop])
     assert len([w for w in record if "ROCCallback" in str(w.message)]) == 1
+    assert float(counter.seen.numpy()) == 2 * 2 * len(x_val)  # fit's pass and one shared pass per epoch
     probs = model.predict(x_val, verbose=0).astype(np.float64)
     probs /= probs.sum(axis=1, keepdims=True)
     assert history.history["val_roc_auc"][-1] == pytest.approx(
@@ -211,7 +215,11 @@ def test_keras_tensorboard_in_same_dir_gets_no_duplicates(wine, tmp_path):
         validation_data=(x_val, y_val),
         epochs=2,
         verbose=0,
-        callbacks=[board, keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)],
+        callbacks=[
+            board,
+            keras_roc.ROCCallback(log_dir=tmp_path, image_every=1),
+            keras_roc.ConfusionMatrixCallback(log_dir=tmp_path, image_every=1),
+        ],
     )
     events = read_events(tmp_path / "validation")
     assert_no_point_twice(events)
@@ -247,7 +255,7 @@ def test_drawing_happens_off_the_training_thread_and_lagging_images_are_skipped(
 
     monkeypatch.setattr(_render, "draw_png", slow_draw_png)
     model = model_for(x.shape[1], 1, "sigmoid")
-    roc = keras_roc.ROCCallback(log_dir=tmp_path)
+    roc = keras_roc.ROCCallback(log_dir=tmp_path, image_every=1)
     with pytest.warns(UserWarning, match="images are being skipped") as record:
         model.fit(x[:40], y[:40], validation_data=(x_val, y_val), epochs=12, verbose=0, callbacks=[roc])
     assert len([w for w in record if "skipped" in str(w.message)]) == 1

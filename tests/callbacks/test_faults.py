@@ -70,8 +70,8 @@ class RaiseAt(keras.callbacks.Callback):
 def test_exception_keeps_finished_epochs_and_next_fit_works(breast_cancer, tmp_path, error, epoch, batch, finished):
     x, y, x_val, y_val = breast_cancer
     model = small_model(x.shape[1])
-    roc = keras_roc.ROCCallback(log_dir=tmp_path)
-    cm = keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)
+    roc = keras_roc.ROCCallback(log_dir=tmp_path, image_every=1)
+    cm = keras_roc.ConfusionMatrixCallback(log_dir=tmp_path, image_every=1)
     with pytest.raises(type(error)):
         model.fit(
             x,
@@ -104,13 +104,13 @@ def test_stop_training_mid_epoch(breast_cancer, tmp_path):
             self._epoch = epoch
 
     model = small_model(x.shape[1])
-    roc = keras_roc.ROCCallback(log_dir=tmp_path)
-    cm = keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)
+    roc = keras_roc.ROCCallback(log_dir=tmp_path, image_every=1)
+    cm = keras_roc.ConfusionMatrixCallback(log_dir=tmp_path, image_every=1)
     history = model.fit(
         x, y, validation_data=(x_val, y_val), batch_size=32, epochs=5, verbose=0, callbacks=[roc, cm, StopMidEpoch()]
     )
     assert len(history.history["val_roc_auc"]) == 2  # Keras validates the stopped epoch
-    assert_epochs_on_disk(tmp_path, [0, 1])  # on_train_end flushed: no wait needed
+    assert_epochs_on_disk(tmp_path, [0, 1])  # read_events waits for the writes fit left queued
     wait_for_writer_threads_to_end()
 
 

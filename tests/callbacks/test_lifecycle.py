@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 from helpers import read_events
-from sklearn.metrics import confusion_matrix, log_loss, roc_auc_score
+from sklearn.metrics import average_precision_score, confusion_matrix, log_loss, roc_auc_score
 
 import keras_roc
 from keras_roc.callbacks import _capture
@@ -104,8 +104,11 @@ def test_scores_outside_unit_interval_are_nan_with_one_warning_when_the_loss_doe
             x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[keras_roc.ROCCallback()]
         )
     assert len([w for w in record if "outside [0, 1]" in str(w.message)]) == 1
-    assert np.isnan(history.history["val_log_loss"]).all()
-    assert np.isnan(history.history["val_roc_auc"]).all()  # softmax reorders: not the AUC of logits
+    for key in ("val_log_loss", "val_brier_score"):  # not probabilities
+        assert np.isnan(history.history[key]).all(), key
+    # softmax reorders: neither the AUC nor the average precision of the logits
+    for key in ("val_roc_auc", "val_roc_auc_micro", "val_average_precision", "val_average_precision_micro"):
+        assert np.isnan(history.history[key]).all(), key
 
     # Saying it fixes it: exact values.
     model = make_model(x.shape[1], 3, None, loss=custom_loss)
@@ -129,7 +132,10 @@ def test_binary_auc_of_unlabelled_logits_stays_exact_and_log_loss_is_nan(breast_
         )
     logits = model.predict(x_val, verbose=0)[:, 0]
     assert history.history["val_roc_auc"][-1] == pytest.approx(roc_auc_score(y_val, logits), abs=EXACT)
-    assert np.isnan(history.history["val_log_loss"][-1])
+    assert history.history["val_average_precision"][-1] == pytest.approx(
+        average_precision_score(y_val, logits), abs=EXACT
+    )
+    assert np.isnan(history.history["val_log_loss"][-1]) and np.isnan(history.history["val_brier_score"][-1])
 
 
 def test_from_logits_that_contradicts_the_loss_is_followed_with_a_warning(breast_cancer):
@@ -376,16 +382,16 @@ def test_jit_compile_any_order_and_validation_freq(breast_cancer):
     model = make_model(x.shape[1], 1, "sigmoid", jit_compile=True)
     stop = keras.callbacks.EarlyStopping(monitor="val_roc_auc", mode="max", patience=10)
     reference = PredictEachEpoch(x_val)
-    with pytest.warns(UserWarning, match="jit_compile=True"):
-        history = model.fit(
-            x,
-            y,
-            validation_data=(x_val, y_val),
-            validation_freq=2,
-            epochs=4,
-            verbose=0,
-            callbacks=[stop, keras_roc.ROCCallback(), reference],
-        )
+    # Arrays: fit's pass is reused under XLA too (no warning; any warning fails the test).
+    history = model.fit(
+        x,
+        y,
+        validation_data=(x_val, y_val),
+        validation_freq=2,
+        epochs=4,
+        verbose=0,
+        callbacks=[stop, keras_roc.ROCCallback(), reference],
+    )
     assert len(history.history["val_roc_auc"]) == len(history.history["val_loss"]) == 2
     for logged, probs in zip(history.history["val_roc_auc"], reference.predictions[1::2]):
         assert logged == pytest.approx(roc_auc_score(y_val, probs[:, 0]), abs=EXACT)

@@ -850,7 +850,7 @@ def test_calibration_figure_on_given_axes_and_errors():
 def test_plot_roc_marks_the_points_at_target_rates():
     rng = np.random.default_rng(3)
     y = rng.integers(0, 2, 400)
-    s = rng.normal(y, 1.0)
+    s = 1.0 / (1.0 + np.exp(-rng.normal(y, 1.0)))
     result = keras_roc.evaluate(y, s, target_specificity=0.9, target_sensitivity=0.8)
     figure = figures.plot_roc(result)
     lines = {line.get_gid(): line for line in figure.axes[0].get_lines()}

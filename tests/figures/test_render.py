@@ -117,8 +117,9 @@ def test_reused_roc_layouts_give_the_same_pixels(n_classes, zoom, monkeypatch):
     for epoch in (1, 2, 3, 10):
         y = np.r_[np.arange(n_classes), rng.integers(0, n_classes, 400)]
         prob = rng.dirichlet(np.ones(n_classes), len(y)) + np.eye(n_classes)[y] * (0.05 * epoch)
+        prob /= prob.sum(axis=1, keepdims=True)
         if n_classes == 2:
-            prob = prob[:, 1] / prob.sum(axis=1)
+            prob = prob[:, 1]
         result = keras_roc.evaluate(y, prob)
         spec = _render.DrawSpec("plot_roc", (result,), {"title": f"ROC, epoch {epoch}", "zoom": zoom})
         runs.clear()
@@ -200,7 +201,11 @@ def test_fit_falls_back_to_the_thread_with_one_warning_when_no_helper_can_start(
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile("adam", "binary_crossentropy")
-    callbacks = [keras_roc.ROCCallback(log_dir=tmp_path), keras_roc.ConfusionMatrixCallback(log_dir=tmp_path)]
+    # Images every epoch: drawn (and the fallback reported) during training.
+    callbacks = [
+        keras_roc.ROCCallback(log_dir=tmp_path, image_every=1),
+        keras_roc.ConfusionMatrixCallback(log_dir=tmp_path, image_every=1),
+    ]
     with pytest.warns(UserWarning, match="drawing helper process failed: cannot start") as caught:
         model.fit(x, y, validation_data=(x_val, y_val), epochs=3, verbose=0, callbacks=callbacks)
     assert sum("drawing helper" in str(w.message) for w in caught) == len(callbacks)  # once per callback

@@ -17,9 +17,6 @@ documented contract (`_reference` below), never by calling keras_roc. The
 callbacks' argument checks and their label checks at `on_train_begin` are
 fuzzed the same way, without training.
 
-Input classes left out because they hit a known, open bug are listed in
-`KNOWN_BUG_INPUTS` (add them back to the pools once fixed).
-
 `KERAS_ROC_FUZZ_EXAMPLES=2000 pytest tests/metrics/test_fuzz.py` runs a longer hunt.
 """
 
@@ -35,7 +32,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import expit, softmax
-from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
 
 import keras_roc
 import keras_roc.metrics
@@ -55,13 +52,6 @@ FUZZ = settings(
 CALLBACK_FUZZ = settings(FUZZ, max_examples=CALLBACK_EXAMPLES)
 
 AUC_REL, AUC_ABS = 1e-9, 1e-12
-
-#: Inputs that hit known bugs, left out of the strategies below until fixed
-#: (documentation: nothing reads this; add the values back to the pools).
-KNOWN_BUG_INPUTS = {
-    # int64 scores above 2**53 are tied by the cast to float64.
-    "int scores": (2**53 + 1, 2**60, 2**62 + 1),
-}
 
 
 # ---------------------------------------------------------------------------
@@ -95,8 +85,9 @@ ADVERSARIAL = PROBABILITIES + (
     -math.inf,
     math.nan,
 )
-# Integer scores: exact in float64 (|v| <= 2**53), see KNOWN_BUG_INPUTS.
+# Integer scores: exact in float64 up to |v| = 2**53; beyond it, rejected.
 INT_SCORES = (0, 1, 1, 0, -1, 2, 7, 255, 2**31 - 1, -(2**31), 2**53, -(2**53), 2**52 + 1)
+INEXACT_INT_SCORES = (2**53 + 1, -(2**53) - 1, 2**60, 2**62 + 1)
 WEIGHTS = (
     0.0,
     0.0,
@@ -179,7 +170,7 @@ def score_arrays(draw, shape, clean=False):
     )
     if family in ("int64", "int32", "uint8"):
         info = np.iinfo(family)
-        pool = [v for v in INT_SCORES if info.min <= v <= info.max]
+        pool = [v for v in INT_SCORES + INEXACT_INT_SCORES * (family == "int64") if info.min <= v <= info.max]
         return np.array(_values(draw, st.sampled_from(pool), size), dtype=family).reshape(shape)
     if family == "bool":
         return np.array(_values(draw, st.booleans(), size), dtype=bool).reshape(shape)
@@ -385,6 +376,10 @@ def _option_problems(task, threshold, confidence, max_curve_points):
 def _scores(y_score):
     scores = np.asarray(y_score)
     dtype = scores.dtype
+    if dtype.kind in "iuO" and any(
+        isinstance(v, numbers.Integral) and abs(int(v)) > 2**53 for v in scores.flat
+    ):  # not exact in float64: distinct scores would tie
+        raise _Invalid(("`y_score`", "2**53"))
     if dtype.kind in "biuf":
         as_float = scores.astype(np.float64)  # exact for these inputs
     elif dtype.kind == "O":
@@ -634,6 +629,33 @@ def _matches(got, ref, y, raw, weight):
     return band is not None and band[0] - AUC_ABS <= got <= band[1] + AUC_ABS
 
 
+def _sklearn_average_precision(y, score, weight):
+    """scikit-learn's average precision, or None where it is undefined
+    (no positive weight: scikit-learn then answers 0 with a warning)."""
+    positive_weight = (y * (np.ones_like(score) if weight is None else weight)).sum()
+    if not positive_weight > 0:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            value = average_precision_score(y, score, sample_weight=weight)
+        except Exception:  # scikit-learn's own refusal (e.g. weights it overflows)
+            return math.nan
+    return float(value) if np.isfinite(value) else math.nan
+
+
+def _check_average_precision(got, y, score, weight, comparable):
+    """The per-class average precision: scikit-learn's, or NaN where undefined."""
+    if not comparable:  # non-finite scores give NaN; logits are checked by rank elsewhere
+        return
+    ref = _sklearn_average_precision(y, score, weight)
+    if ref is None:
+        assert math.isnan(got), got
+    elif not math.isnan(ref):
+        assert _close(got, ref), (got, ref)
+        assert 0.0 <= got <= 1.0
+
+
 def _close(got, expected, rel=AUC_REL, abs_=AUC_ABS):
     return math.isclose(got, expected, rel_tol=rel, abs_tol=abs_)
 
@@ -730,6 +752,7 @@ def check_evaluate(case):
         raw = None if ok.raw is None else ok.raw[:, c]
         assert _matches(got, ref, y, raw, w), (name, got, ref)
         references.append(None if ref is None else got)  # got: within the band
+        _check_average_precision(result.per_class_average_precision[name], y, p, w, finite and raw is None)
         if math.isfinite(got):
             assert 0.0 <= got <= 1.0, got
             _check_curve(result.curves[name], case["max_curve_points"])
@@ -772,13 +795,15 @@ def check_evaluate(case):
 
     # Log loss: scikit-learn's where it answers on probabilities.
     zero_weight = w is not None and not w.sum() > 0
-    if not finite or zero_weight:
-        assert math.isnan(result.log_loss)
+    in_range = bool(((ok.probs >= 0) & (ok.probs <= 1)).all())
+    if not finite or zero_weight or not in_range:
+        # Scores outside [0, 1] without from_logits are not probabilities:
+        # scikit-learn refuses them; keras_roc says so and gives NaN.
+        assert math.isnan(result.log_loss) and math.isnan(result.brier_score)
         undefined = True
     else:
         assert math.isfinite(result.log_loss) and result.log_loss >= 0
-        in_range = bool(((ok.probs >= 0) & (ok.probs <= 1)).all())
-        if in_range and (ok.logits or ok.eps_dtype == np.float64):
+        if ok.logits or ok.eps_dtype == np.float64:
             if ok.task == "binary":
                 ref = _sklearn_log_loss(ok.positive[:, 0], ok.probs[:, 0], w, [0, 1])
             elif ok.task == "multiclass":
@@ -788,8 +813,6 @@ def check_evaluate(case):
                 ref = None if None in per_label else float(np.mean(per_label))
             if ref is not None:
                 assert _close(result.log_loss, ref, 1e-9, 1e-12), (result.log_loss, ref)
-        # Scores outside [0, 1] without from_logits: scikit-learn refuses,
-        # keras_roc clips (reported to the lead; not asserted here).
 
     # A warning exactly when something is undefined or a DeLong interval of
     # a defined AUC says nothing: NaN, or a variance of 0 with 0 < AUC < 1.
@@ -812,6 +835,8 @@ def check_evaluate(case):
 
 def _check_confusion(result, ok, threshold):
     w = np.ones(ok.probs.shape[0]) if ok.weight is None else ok.weight
+    # Samples with a NaN score have no decision: left out, with a note.
+    w = np.where(np.isnan(ok.probs).any(axis=1), 0.0, w)
     if ok.task == "multiclass":
         predicted = np.argmax(ok.probs, axis=1)
         c = len(ok.names)
@@ -941,7 +966,7 @@ VALIDATION_DATA = (
 CALLBACK_ARGS = {
     "validation_data": VALIDATION_DATA,
     "task": ("auto", "binary", "multiclass", "multilabel", "ovr", None, 1, ["binary"]),
-    "image_every": (0, 1, 5, -1, True, 1.5, None, "1", np.int64(2)),
+    "image_every": ("auto", 0, 1, 5, -1, True, 1.5, None, "1", "Auto", np.int64(2)),
     "batch_size": (None, 1, 32, 0, -4, 2.5, "32", np.int64(8)),
     "threshold": (0.0, 0.5, 1, 1.0, -0.1, 1.5, math.nan, math.inf, None, "0.5", np.float32(0.5)),
     "class_names": (None, ["a", "b"], ("x", "y", "z"), "ab", [1, 2], []),
@@ -967,8 +992,8 @@ def _callback_problems(kind, kwargs):
     task = kwargs.get("task", "auto")
     if not (isinstance(task, str) and task in ("auto",) + _TASKS):
         bad.append("task")
-    image_every = kwargs.get("image_every", 1)
-    if not _is_integer(image_every) or image_every < 0:
+    image_every = kwargs.get("image_every", "auto")
+    if image_every not in ("auto", None) and not (_is_integer(image_every) and image_every >= 0):
         bad.append("image_every")
     batch_size = kwargs.get("batch_size")
     if batch_size is not None and not (_is_integer(batch_size) and batch_size >= 1):
@@ -978,6 +1003,9 @@ def _callback_problems(kind, kwargs):
         bad.append("threshold")
     if isinstance(kwargs.get("class_names"), str):
         bad.append("class_names")
+    from_logits = kwargs.get("from_logits")
+    if from_logits is not None and not isinstance(from_logits, (bool, np.bool_)):
+        bad.append("from_logits")  # 0 and "yes" are not booleans
     data = kwargs.get("validation_data")
     if data is not None and not (isinstance(data, (tuple, list)) and len(data) in (2, 3)):
         bad.append("validation_data")

@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import raw_scores
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import expit, softmax
@@ -436,6 +437,7 @@ def test_multilabel_auc_equals_sklearn(seed, ties, weights):
     )
 
 
+@raw_scores
 def test_bool_float_labels_and_int_scores():
     rng = np.random.default_rng(5)
     y = np.r_[0, 1, rng.integers(0, 2, 98)]
@@ -563,6 +565,7 @@ def test_macro_curve_respects_max_curve_points():
     np.testing.assert_allclose(small.curves["macro"].fpr, all_fpr[rows], rtol=0, atol=0)
 
 
+@raw_scores
 def test_thinned_binary_curve_is_subset_of_exact():
     rng = np.random.default_rng(10)
     n = 50_000
@@ -926,6 +929,7 @@ def test_from_logits_multilabel(weights):
 # ---------------------------------------------------------------------------
 
 
+@raw_scores
 def test_hanley_mcneil_1982_worked_example():
     """Hanley & McNeil's CT example, with its published DeLong analysis.
 
@@ -946,7 +950,9 @@ def test_hanley_mcneil_1982_worked_example():
     labels = np.r_[np.zeros(58, dtype=int), np.ones(51, dtype=int)]
     assert scores.size == 109
 
-    result = evaluate(labels, scores)  # integer ratings as scores
+    with pytest.warns(keras_roc.UndefinedMetricWarning, match=r"outside \[0, 1\] \(lowest 1, highest 5\)"):
+        result = evaluate(labels, scores)  # integer ratings as scores: ranked, not probabilities
+    assert math.isnan(result.log_loss) and math.isnan(result.brier_score)
     assert round(result.auc, 3) == 0.893  # Hanley & McNeil
     assert round(result.auc, 4) == 0.8932  # Stata roctab
     assert round(result.auc_se, 4) == 0.0307
@@ -963,6 +969,7 @@ def test_hanley_mcneil_1982_worked_example():
     assert weighted.auc_ci == pytest.approx(result.auc_ci, abs=1e-14)
 
 
+@raw_scores
 @pytest.mark.parametrize("seed", range(12))
 def test_delong_matches_direct_computation(seed):
     rng = np.random.default_rng(seed)
@@ -1093,7 +1100,7 @@ def test_integer_weights_are_frequency_weights(seed):
     rng = np.random.default_rng(100 + seed)
     n = 60
     y = np.r_[0, 1, 0, 1, rng.integers(0, 2, n - 4)]
-    s = np.round(rng.normal(y, 1.0), 1)
+    s = np.round(1.0 / (1.0 + np.exp(-rng.normal(y, 1.0))), 2)  # probabilities with ties
     w = rng.integers(0, 4, n)
     w[:4] = 1
     repeated_y, repeated_s = np.repeat(y, w), np.repeat(s, w)
@@ -1444,7 +1451,7 @@ _Y1 = np.array([0, 0, 1, 1])
             {"task": "multiclass"},
             r"task='multiclass'.*rows \[0\] have \[2\] ones",
         ),
-        (np.array([[2, 0, 0]] * 4), _S3, {}, r"0/1 indicators.*\[0, 2\]"),
+        (np.array([[2, 0, 0]] * 4), _S3, {}, r"0/1 indicators. Received other values: \[2\]"),
         ([0, 1, 2, 1], _S3, {"task": "multilabel"}, r"task='multilabel'.*\(4,\).*\(4, 3\)"),
         (_Y1, _S1, {"task": "multiclass"}, r"task='multiclass'.*1-D.*\(4,\)"),
         ([0, 1, 2, 1], _S3, {"task": "binary"}, r"task='binary'.*3 columns"),
@@ -1754,6 +1761,7 @@ def test_property_equals_sklearn_or_nan_with_warning(problem):
             assert result.auc_ci == pytest.approx(ci, rel=1e-9, abs=1e-13)
 
 
+@raw_scores
 @settings(max_examples=12, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     n=st.integers(8_000, 25_000),

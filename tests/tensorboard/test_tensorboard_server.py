@@ -27,14 +27,10 @@ installed tensorboard (2.21): `backend/application.py`,
 `plugins/core/core_plugin.py` and `plugins/{scalar,image,histogram,pr_curve}`.
 """
 
-import contextlib
 import http.client
 import io
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -43,7 +39,7 @@ import urllib.request
 import keras
 import numpy as np
 import pytest
-from helpers import read_events
+from helpers import TensorBoardServer, read_events
 
 import keras_roc
 
@@ -59,7 +55,6 @@ LOADERS = {
 PLUGINS = ("scalars", "images", "histograms", "pr_curves")
 STARTUP_TIMEOUT = 45.0  # seconds until a server answers (imports TensorFlow)
 LOAD_TIMEOUT = 30.0  # seconds until everything on disk is served
-START_ATTEMPTS = 3  # a free port can be taken before the server binds it
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # Never send 127.0.0.1 requests through an http_proxy from the environment.
@@ -140,17 +135,6 @@ def _served_steps(url):
 # ---------------------------------------------------------------------------
 
 
-def _free_ports(count):
-    """Ports free on 127.0.0.1 (all held at once, so they differ)."""
-    with contextlib.ExitStack() as stack:
-        sockets = []
-        for _ in range(count):
-            sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-
-
 def _data_server_missing():
     """Why `--load_fast=true` cannot run here, or None if it can."""
     from tensorboard.data import server_ingester
@@ -160,93 +144,6 @@ def _data_server_missing():
     except server_ingester.NoDataServerError as error:
         return str(error)
     return None
-
-
-class _TensorBoard:
-    """One `python -m tensorboard.main` subprocess on 127.0.0.1."""
-
-    def __init__(self, loader, log_dir, work_dir):
-        self.loader = loader
-        self.log_dir = log_dir
-        self.work_dir = work_dir
-        self.process = None
-        self.url = None
-        self._log = None
-        self._attempt = 0
-
-    @property
-    def log_path(self):
-        return self.work_dir / f"tensorboard_{self.loader}_{self._attempt}.log"
-
-    def start(self, port):
-        self._attempt += 1
-        env = dict(os.environ)
-        env["TF_CPP_MIN_LOG_LEVEL"] = "3"
-        # TensorBoard's info file and the data server's port file go here.
-        env["TMPDIR"] = str(self.work_dir)
-        command = [
-            sys.executable, "-m", "tensorboard.main",
-            "--logdir", str(self.log_dir),
-            "--host", "127.0.0.1",
-            "--port", str(port),
-            "--reload_interval", "1",
-            *LOADERS[self.loader],
-        ]  # fmt: skip
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env
-        )
-        self.url = f"http://127.0.0.1:{port}"
-
-    def log_text(self):
-        try:
-            return self.log_path.read_text(errors="replace")[-4000:]
-        except OSError:
-            return ""
-
-    def wait_until_up(self, deadline):
-        """Polls /data/runs; restarts on a new port if the process died."""
-        while True:
-            if self.process.poll() is not None:
-                message = f"TensorBoard ({self.loader}) exited with {self.process.returncode}:\n{self.log_text()}"
-                self.stop()
-                if self._attempt >= START_ATTEMPTS:
-                    raise RuntimeError(message)
-                self.start(_free_ports(1)[0])  # e.g. the port was taken meanwhile
-                continue
-            try:
-                _get(self.url, "/data/runs", timeout=2.0)
-                return
-            except _NOT_READY:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"TensorBoard ({self.loader}) did not answer at {self.url} within "
-                    f"{STARTUP_TIMEOUT} s:\n{self.log_text()}"
-                )
-            time.sleep(0.2)
-
-    def terminate(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-
-    def stop(self):
-        """Terminates, then kills after a timeout; always reaps the process.
-
-        The Rust data server of `--load_fast=true` is TensorBoard's child,
-        started with `--die-after-stdin`: it exits with its parent.
-        """
-        if self.process is not None:
-            self.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-            self.process = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
 
 
 def _stop_all(servers):
@@ -281,8 +178,8 @@ def _train(log_dir, wine, breast_cancer):
     x, y, x_val, y_val = wine
     model = _mlp(x.shape[1], 3, "softmax", "sparse_categorical_crossentropy")
     experiment = log_dir / "multiclass"
-    roc = keras_roc.ROCCallback(log_dir=experiment)
-    matrix = keras_roc.ConfusionMatrixCallback(log_dir=experiment)
+    roc = keras_roc.ROCCallback(log_dir=experiment, image_every=1)  # every epoch's images, to be served
+    matrix = keras_roc.ConfusionMatrixCallback(log_dir=experiment, image_every=1)
     board = keras.callbacks.TensorBoard(log_dir=str(experiment))
     history = model.fit(
         x, y, epochs=EPOCHS, batch_size=32, verbose=0,
@@ -295,8 +192,8 @@ def _train(log_dir, wine, breast_cancer):
     model = _mlp(x.shape[1], 1, "sigmoid", "binary_crossentropy")
     experiment = log_dir / "binary"
     names = ["malignant", "benign"]  # sklearn's target: 0 = malignant
-    roc = keras_roc.ROCCallback(log_dir=experiment, class_names=names)
-    matrix = keras_roc.ConfusionMatrixCallback(log_dir=experiment, class_names=names)
+    roc = keras_roc.ROCCallback(log_dir=experiment, class_names=names, image_every=1)
+    matrix = keras_roc.ConfusionMatrixCallback(log_dir=experiment, class_names=names, image_every=1)
     history = model.fit(
         x, y, epochs=EPOCHS, batch_size=32, verbose=0,
         validation_data=(x_val, y_val), callbacks=[roc, matrix],
@@ -357,10 +254,10 @@ def board(tmp_path_factory, wine, breast_cancer):
     try:
         servers = {}
         loaders = [loader for loader in LOADERS if loader not in missing]
-        for loader, port in zip(loaders, _free_ports(len(loaders))):
-            server = _TensorBoard(loader, log_dir, work_dir)
+        for loader in loaders:
+            server = TensorBoardServer(log_dir, work_dir, LOADERS[loader])
             started.append(server)  # stopped in `finally` whatever happens next
-            server.start(port)
+            server.start()
             servers[loader] = server
         deadline = time.monotonic() + STARTUP_TIMEOUT
         for loader, server in list(servers.items()):
