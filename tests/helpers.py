@@ -60,6 +60,25 @@ def assert_no_point_twice(events):
         assert len(steps) == len(set(steps)), f"{tag} written twice: {steps}"
 
 
+def small_model(n_features, n_outputs=1, *, optimizer=None, seed=0):
+    """Dense(8, relu) then a sigmoid (one output) or softmax layer, compiled
+    with the matching cross-entropy; Adam(0.01) unless `optimizer` is given."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    activation = "sigmoid" if n_outputs == 1 else "softmax"
+    model = keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(n_outputs, activation=activation),
+        ]
+    )
+    loss = "binary_crossentropy" if n_outputs == 1 else "sparse_categorical_crossentropy"
+    model.compile(optimizer or keras.optimizers.Adam(0.01), loss)
+    return model
+
+
 def diagnosis_and_size_model(n_features):
     """A two-output model (dict outputs): a binary `diagnosis` and a `size` regression."""
     import keras

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from helpers import small_model
 
 import keras_roc
 
@@ -16,18 +17,7 @@ ALPHA = 0.05
 
 
 def make_model(n_features, learning_rate, n_outputs=1, seed=0):
-    keras.utils.set_random_seed(seed)
-    activation = "sigmoid" if n_outputs == 1 else "softmax"
-    model = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(8, activation="relu"),
-            keras.layers.Dense(n_outputs, activation=activation),
-        ]
-    )
-    loss = "binary_crossentropy" if n_outputs == 1 else "sparse_categorical_crossentropy"
-    model.compile(keras.optimizers.SGD(learning_rate), loss)
-    return model
+    return small_model(n_features, n_outputs, optimizer=keras.optimizers.SGD(learning_rate), seed=seed)
 
 
 class KeepPredictions(keras.callbacks.Callback):

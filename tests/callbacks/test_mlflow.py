@@ -10,10 +10,10 @@ import subprocess
 import sys
 import warnings
 
-import keras
 import mlflow  # the test extra installs mlflow-skinny
 import numpy as np
 import pytest
+from helpers import small_model
 
 import keras_roc
 
@@ -35,18 +35,7 @@ def load_example():
 
 
 def make_model(n_features, n_outputs=1):
-    keras.utils.set_random_seed(0)
-    activation = "sigmoid" if n_outputs == 1 else "softmax"
-    model = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(8, activation="relu"),
-            keras.layers.Dense(n_outputs, activation=activation),
-        ]
-    )
-    loss = "binary_crossentropy" if n_outputs == 1 else "sparse_categorical_crossentropy"
-    model.compile(keras.optimizers.Adam(0.01), loss)
-    return model
+    return small_model(n_features, n_outputs)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ partial AUC and operating points at target rates, against scikit-learn."""
 import keras
 import numpy as np
 import pytest
-from helpers import read_events
+from helpers import read_events, small_model
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score, roc_curve
 
 import keras_roc
@@ -13,18 +13,7 @@ EXACT = 1e-9
 
 
 def make_model(n_features, n_outputs, seed=0):
-    keras.utils.set_random_seed(seed)
-    activation = "sigmoid" if n_outputs == 1 else "softmax"
-    model = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(8, activation="relu"),
-            keras.layers.Dense(n_outputs, activation=activation),
-        ]
-    )
-    loss = "binary_crossentropy" if n_outputs == 1 else "sparse_categorical_crossentropy"
-    model.compile(keras.optimizers.Adam(0.01), loss)
-    return model
+    return small_model(n_features, n_outputs, seed=seed)
 
 
 def point_at_specificity(y, s, target):

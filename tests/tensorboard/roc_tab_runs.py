@@ -10,6 +10,7 @@ import dataclasses
 
 import keras
 import numpy as np
+from helpers import small_model
 
 import keras_roc
 
@@ -29,19 +30,6 @@ class TrainedRun:
     history: dict = dataclasses.field(default_factory=dict)
 
 
-def _mlp(n_features, n_outputs, activation, loss):
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(8, activation="relu"),
-            keras.layers.Dense(n_outputs, activation=activation),
-        ]
-    )
-    model.compile(keras.optimizers.Adam(0.01), loss)
-    return model
-
-
 def _recorder(roc, model, x_val, trained):
     """After `roc` in `callbacks`: keeps each epoch's result and predictions."""
 
@@ -56,7 +44,7 @@ def train_runs(log_dir, breast_cancer, wine, epochs, weighted=True):
     """Trains the runs into `log_dir`; returns {run name: TrainedRun}."""
     runs = {}
     x, y, x_val, y_val = breast_cancer
-    model = _mlp(x.shape[1], 1, "sigmoid", "binary_crossentropy")
+    model = small_model(x.shape[1], 1)
     trained = runs[BINARY_RUN] = TrainedRun(y_val, None)
     roc = keras_roc.ROCCallback(
         (x_val, y_val), log_dir=log_dir / "a_binary", class_names=["malignant", "benign"], batch_size=32
@@ -66,7 +54,7 @@ def train_runs(log_dir, breast_cancer, wine, epochs, weighted=True):
     trained.history = history.history
 
     x, y, x_val, y_val = wine  # reusing fit's validation pass
-    model = _mlp(x.shape[1], 3, "softmax", "sparse_categorical_crossentropy")
+    model = small_model(x.shape[1], 3)
     trained = runs[MULTICLASS_RUN] = TrainedRun(y_val, None)
     roc = keras_roc.ROCCallback(log_dir=log_dir / "b_multiclass")
     history = model.fit(x, y, epochs=epochs, batch_size=32, verbose=0, validation_data=(x_val, y_val),
@@ -76,7 +64,7 @@ def train_runs(log_dir, breast_cancer, wine, epochs, weighted=True):
     if weighted:
         x, y, x_val, y_val = breast_cancer
         weights = np.random.default_rng(0).uniform(0.5, 2.0, len(y_val))
-        model = _mlp(x.shape[1], 1, "sigmoid", "binary_crossentropy")
+        model = small_model(x.shape[1], 1)
         trained = runs[WEIGHTED_RUN] = TrainedRun(y_val, weights)
         roc = keras_roc.ROCCallback((x_val, y_val, weights), log_dir=log_dir / "c_weighted", batch_size=32)
         history = model.fit(x, y, epochs=3, batch_size=32, verbose=0,

@@ -39,7 +39,7 @@ import urllib.request
 import keras
 import numpy as np
 import pytest
-from helpers import TensorBoardServer, read_events
+from helpers import TensorBoardServer, read_events, small_model
 
 import keras_roc
 
@@ -158,25 +158,12 @@ def _stop_all(servers):
 # ---------------------------------------------------------------------------
 
 
-def _mlp(n_features, n_outputs, activation, loss):
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [
-            keras.Input((n_features,)),
-            keras.layers.Dense(8, activation="relu"),
-            keras.layers.Dense(n_outputs, activation=activation),
-        ]
-    )
-    model.compile(keras.optimizers.Adam(0.01), loss)
-    return model
-
-
 def _train(log_dir, wine, breast_cancer):
     """Trains both experiments; returns {experiment: what the tests check}."""
     trained = {}
 
     x, y, x_val, y_val = wine
-    model = _mlp(x.shape[1], 3, "softmax", "sparse_categorical_crossentropy")
+    model = small_model(x.shape[1], 3)
     experiment = log_dir / "multiclass"
     roc = keras_roc.ROCCallback(log_dir=experiment, image_every=1)  # every epoch's images, to be served
     matrix = keras_roc.ConfusionMatrixCallback(log_dir=experiment, image_every=1)
@@ -189,7 +176,7 @@ def _train(log_dir, wine, breast_cancer):
     trained["multiclass"] = dict(history=history.history, result=roc.result, positives=positives, n=len(y_val))
 
     x, y, x_val, y_val = breast_cancer
-    model = _mlp(x.shape[1], 1, "sigmoid", "binary_crossentropy")
+    model = small_model(x.shape[1], 1)
     experiment = log_dir / "binary"
     names = ["malignant", "benign"]  # sklearn's target: 0 = malignant
     roc = keras_roc.ROCCallback(log_dir=experiment, class_names=names, image_every=1)
