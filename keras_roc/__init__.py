@@ -1,7 +1,7 @@
 """keras_roc: exact ROC AUC, curves and confusion matrices for Keras training.
 
 The core (`evaluate`, the figure functions) needs only NumPy and matplotlib;
-TensorFlow and Keras are imported only when a callback is first used.
+Keras (and its backend) is imported only when a callback is first used.
 
 Example:
 
@@ -21,6 +21,7 @@ from keras_roc.figures import (
 )
 from keras_roc.metrics import (
     AUCComparison,
+    CalibrationCurve,
     CVROCSummary,
     OperatingPoint,
     ROCCurve,
@@ -52,6 +53,7 @@ __all__ = [
     "ROCResult",
     "ROCCurve",
     "OperatingPoint",
+    "CalibrationCurve",
     "UndefinedMetricWarning",
     "plot_roc",
     "plot_confusion_matrix",

@@ -374,6 +374,18 @@ def _interval_problem(engine, auc, variance):
 # ----------------------------------------------------------------------------
 
 
+def _binary_decisions(positive, scores, weight, threshold, finite):
+    """The confusion matrix at `threshold`; samples with a NaN score have
+    no decision and are left out (the non-finite note counts them)."""
+    # Compare as real numbers, as the operating point does (a float32 score
+    # equal to float32(0.7) is below the threshold 0.7).
+    bound = _lowest_at_least(threshold, scores.dtype)
+    scored = None if finite else _scored(scores)
+    if scored is not None:
+        positive, scores, weight = positive[scored], scores[scored], _subset(weight, scored)
+    return _binary_confusion(positive, scores >= bound, weight)
+
+
 def _evaluate_binary(problem):
     """The `ROCResult` of a binary `_Problem`: one engine, its operating
     point at the threshold and its Youden optimum."""
@@ -381,22 +393,14 @@ def _evaluate_binary(problem):
     threshold, max_points = problem.options.threshold, problem.options.max_curve_points
     max_fpr = problem.options.max_fpr
     positive = problem.labels == 1
-    # Compare as real numbers, as the operating point does (a float32 score
-    # equal to float32(0.7) is below the threshold 0.7).
-    bound = _lowest_at_least(threshold, scores.dtype)
+    cm = _binary_decisions(positive, scores, weight, threshold, problem.finite)
     if not problem.finite:
-        scored = _scored(scores)  # samples with a NaN score are left out (noted)
-        if scored is None:
-            cm = _binary_confusion(positive, scores >= bound, weight)
-        else:
-            cm = _binary_confusion(positive[scored], scores[scored] >= bound, _subset(weight, scored))
         return _undefined_binary(problem, cm)
-    cm = _binary_confusion(positive, scores >= bound, weight)
     log_loss = _binary_log_loss(positive, scores, weight, problem.log_dtype) if problem.probabilities else math.nan
     if weight is None:
         source = _binary_chunks(scores, positive)
         del positive  # keep the peak memory near one copy of the scores
-        # The confusion matrix counted `scores >= bound`, exactly as the
+        # The confusion matrix counted the scores >= the threshold, as the
         # operating point does: tp and fp are its right column.
         point = PointCounts(threshold, int(cm[1, 1]), int(cm[0, 1]))
         engine = _stream_core(source, max_points, youden=True, point=point, targets=problem.targets, max_fpr=max_fpr)
