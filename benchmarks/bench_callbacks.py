@@ -213,22 +213,29 @@ def build_model(n_features, seed, metrics, loss):
 
 
 def helper_cpu_seconds():
-    """CPU seconds used so far by keras_roc's drawing helper process (Linux).
+    """CPU seconds used so far by keras_roc's drawing helper processes (Linux).
 
-    The helper is a separate process, so `time.process_time()` misses it.
+    The helper is a separate process, so `time.process_time()` misses it:
+    the running helper's CPU is read from /proc, and helpers that already
+    ended (one is stopped after each fit's last images) are counted by
+    `RUSAGE_CHILDREN` (this script starts no other child processes).
     """
+    import resource
+
     from keras_roc import _render
 
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = ended.ru_utime + ended.ru_stime
     pid = _render.helper_pid()
     if pid is None:
-        return 0.0
+        return seconds
     try:
         with open(f"/proc/{pid}/stat") as file:
             fields = file.read().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
+        return seconds
     # Fields 14 and 15 of proc(5) (utime, stime); fields[0] is field 3.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def make_timer(counter, flush_after_warmup):
@@ -313,6 +320,7 @@ def run_fit(config, data, args, round_index):
     import keras
 
     import keras_roc
+    import keras_roc.tensorboard
 
     x_train, y_train, x_val, y_val = data
     labels_train, labels_val = y_train, y_val

@@ -14,6 +14,7 @@ import keras
 import numpy as np
 import pytest
 from helpers import read_events
+from keras_helpers import CountingLayer, EvaluateIn
 from sklearn.metrics import average_precision_score, confusion_matrix, log_loss, roc_auc_score
 
 import keras_roc
@@ -27,18 +28,6 @@ STEPS_PER_EXECUTION = [1] if BACKEND == "torch" else [1, 3]
 
 def to_numpy(value):
     return np.asarray(keras.ops.convert_to_numpy(value))
-
-
-class CountingLayer(keras.layers.Layer):
-    """Counts the samples that pass through it in inference mode."""
-
-    def build(self, input_shape):
-        self.seen = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="float32")
-
-    def call(self, inputs, training=None):
-        if not training:
-            self.seen.assign_add(keras.ops.cast(keras.ops.shape(inputs)[0], "float32"))
-        return inputs
 
 
 def model_for(n_features, n_outputs, activation=None, counter=None, learning_rate=0.01, **compile_kwargs):
@@ -201,25 +190,12 @@ def test_evaluate_with_the_callbacks_returns_the_keys(wine):
     assert "roc_auc" not in model.evaluate(x_val, y_val, verbose=0, return_dict=True)
 
 
-class EvaluateIn(keras.callbacks.Callback):
-    """Evaluates a test set from one hook, as users do for held-out sets."""
-
-    def __init__(self, hook, x, y):
-        super().__init__()
-        self.x, self.y, self.returned = x, y, []
-        setattr(self, hook, self._evaluate)
-
-    def _evaluate(self, *args, **kwargs):
-        if len(self.returned) < 2:
-            self.returned.append(self.model.evaluate(self.x, self.y, verbose=0, return_dict=True))
-
-
 @pytest.mark.parametrize("hook", ["on_train_begin", "on_test_begin"])
 def test_evaluate_of_a_test_set_inside_fit_neither_adds_nor_gets_keys(wine, hook):
     x, y, x_val, y_val = wine
     counter = CountingLayer()
     model = model_for(x.shape[1], 3, "softmax", counter)
-    other = EvaluateIn(hook, x[:40], y[:40])
+    other = EvaluateIn(hook, x[:40], y[:40], limit=2)
     history = model.fit(
         x, y, validation_data=(x_val, y_val), epochs=2, verbose=0, callbacks=[other, keras_roc.ROCCallback()]
     )

@@ -10,23 +10,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from helpers import assert_no_point_twice, diagnosis_and_size_model, read_events
+from keras_helpers import CountingLayer
 from sklearn.metrics import log_loss, roc_auc_score
 
 import keras_roc
 
 EXACT = 1e-9
-
-
-class CountingLayer(keras.layers.Layer):
-    """Counts the samples that pass through it in inference mode."""
-
-    def build(self, input_shape):
-        self.seen = self.add_weight(shape=(), initializer="zeros", trainable=False, dtype="float32")
-
-    def call(self, inputs, training=None):
-        if not training:
-            self.seen.assign_add(keras.ops.cast(keras.ops.shape(inputs)[0], "float32"))
-        return inputs
 
 
 def model_for(n_features, n_outputs, activation, counter=None, seed=0, **compile_kwargs):

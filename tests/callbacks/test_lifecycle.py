@@ -12,6 +12,7 @@ import keras
 import numpy as np
 import pytest
 from helpers import read_events
+from keras_helpers import EvaluateIn
 from sklearn.metrics import average_precision_score, confusion_matrix, log_loss, roc_auc_score
 
 import keras_roc
@@ -233,19 +234,6 @@ def test_nothing_left_after_a_fit_that_ends_normally(breast_cancer):
 
 
 # -- 3. evaluate of other data during fit ---------------------------------------------
-
-
-class EvaluateIn(keras.callbacks.Callback):
-    """Evaluates a test set from one hook, as users do for held-out sets."""
-
-    def __init__(self, hook, x, y):
-        super().__init__()
-        self.x, self.y, self.returned = x, y, []
-        setattr(self, hook, self._evaluate)
-
-    def _evaluate(self, *args, **kwargs):
-        if len(self.returned) < 3:  # bounded: batch hooks fire often
-            self.returned.append(self.model.evaluate(self.x, self.y, verbose=0, return_dict=True))
 
 
 @pytest.mark.parametrize("ours_first", [True, False])
