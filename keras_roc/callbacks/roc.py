@@ -16,26 +16,19 @@ from keras_roc.callbacks.base import ValidationCallback
 from keras_roc.metrics import validation
 
 #: Keys ROCCallback puts into the epoch logs, by task, before the prefix.
+_MULTI_LOG_KEYS = (
+    "roc_auc",
+    "roc_auc_micro",
+    "roc_auc_macro",
+    "average_precision",
+    "average_precision_micro",
+    "log_loss",
+    "brier_score",
+)
 LOG_KEYS = {
     "binary": ("roc_auc", "average_precision", "log_loss", "brier_score"),
-    "multiclass": (
-        "roc_auc",
-        "roc_auc_micro",
-        "roc_auc_macro",
-        "average_precision",
-        "average_precision_micro",
-        "log_loss",
-        "brier_score",
-    ),
-    "multilabel": (
-        "roc_auc",
-        "roc_auc_micro",
-        "roc_auc_macro",
-        "average_precision",
-        "average_precision_micro",
-        "log_loss",
-        "brier_score",
-    ),
+    "multiclass": _MULTI_LOG_KEYS,
+    "multilabel": _MULTI_LOG_KEYS,
 }
 #: Keys added when the option is given: option -> (key, tasks).
 OPTIONAL_LOG_KEYS = {
